@@ -1,0 +1,135 @@
+// The composition root: the one module in src/ that knows the adapters.
+import type { Server } from 'node:http';
+import type { Writable } from 'node:stream';
+import type { Kysely } from 'kysely';
+import { ConsoleAdapter } from '../adapters/console/index.js';
+import { renderForTerminal } from '../adapters/console/render.js';
+import { type CommandReply, runCommand } from './commands/run-command.js';
+import type { Config } from './config/load-config.js';
+import type { ChatAdapter, CommandHandler } from './delivery/chat-adapter.js';
+import { DeliveryWorker } from './delivery/delivery-worker.js';
+import { routeByType } from './delivery/destination.js';
+import { createHttpApp, listen } from './http/server.js';
+import { mountWebhook } from './http/webhook-route.js';
+import type { IngestDeps } from './ingest/ingest.js';
+import { buildEventMessage } from './messages/event-message.js';
+import type { NeutralMessage } from './messages/message.js';
+import type { Logger } from './observability/logger.js';
+import { Metrics } from './observability/metrics.js';
+import { type OpenDatabase, openDatabase } from './store/database.js';
+import { EventStore } from './store/event-store.js';
+import { databaseAnswers } from './store/migrations.js';
+import { OrganisationStore } from './store/organisation-store.js';
+import { OutboxStore } from './store/outbox-store.js';
+import { RecentStore } from './store/recent-store.js';
+
+export interface BotOptions {
+  config: Config;
+  log: Logger;
+  /** Where the console adapter prints; standard output in `serve`. */
+  out: Writable;
+  /** Extra adapters (tests); the configured ones are added by the root itself. */
+  adapters?: ChatAdapter[];
+  workerPollMs?: number;
+}
+
+/** Everything a running bot is made of, wired together. */
+export class Bot {
+  readonly metrics = new Metrics({ defaults: true });
+  readonly events: EventStore;
+  readonly worker: DeliveryWorker;
+  readonly ingestDeps: IngestDeps;
+  readonly commands: CommandHandler;
+  readonly config: Config;
+  private server?: Server;
+
+  private constructor(
+    private readonly options: BotOptions,
+    private readonly database: OpenDatabase,
+    readonly adapters: ChatAdapter[],
+  ) {
+    const { db, dialect } = database;
+    const { config, log } = options;
+    this.config = config;
+    this.events = new EventStore(db);
+    const organisations = new OrganisationStore(db);
+    const recent = new RecentStore(db);
+
+    this.commands = (text) => runCommand(text, { organisations, recent });
+    this.worker = new DeliveryWorker({
+      outbox: new OutboxStore(db, dialect),
+      adapters,
+      loadEvent: (id) => this.events.getEvent(id),
+      render: (event) => buildEventMessage(event, { portalUrl: config.portalUrl }),
+      metrics: this.metrics,
+      log: log.child({ component: 'delivery' }),
+      pollMs: options.workerPollMs,
+    });
+    this.ingestDeps = {
+      store: this.events,
+      metrics: this.metrics,
+      route: routeByType(config.notifyEventTypes, () =>
+        adapters.flatMap((adapter) => adapter.defaultDestinations()),
+      ),
+      onDeliveries: () => this.worker.kick(),
+    };
+    for (const adapter of adapters) adapter.bindCommands(this.commands);
+  }
+
+  /** The store's query builder, for the CLI's direct reads. */
+  get db(): OpenDatabase['db'] {
+    return this.database.db;
+  }
+
+  /** Opens the store and builds the adapters the configuration asks for. */
+  static async create(options: BotOptions): Promise<Bot> {
+    const database = await openDatabase(options.config.databaseUrl);
+    const adapters = options.adapters ?? [new ConsoleAdapter(options.out)];
+    return new Bot(options, database, adapters);
+  }
+
+  /** Starts adapters, the delivery worker and the HTTP server. */
+  async start(): Promise<Server> {
+    const { config, log } = this.options;
+    for (const adapter of this.adapters) await adapter.start();
+    this.worker.start();
+
+    const app = createHttpApp({
+      log,
+      metrics: this.metrics,
+      ready: () => databaseAnswers(this.database.db as Kysely<unknown>),
+      mount: [
+        (router) =>
+          mountWebhook(router, {
+            token: config.webhookToken,
+            bodyLimit: config.webhookBodyLimit,
+            ingest: this.ingestDeps,
+            log,
+          }),
+        ...this.adapters.map(
+          (adapter) => (router: Parameters<ChatAdapter['mount']>[0]) => adapter.mount(router),
+        ),
+      ],
+    });
+    this.server = await listen(app, config.host, config.port);
+    return this.server;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (server) {
+      // In-flight webhooks finish; idle keep-alive connections are closed at once.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await closed;
+    }
+    await this.worker.stop();
+    for (const adapter of this.adapters) await adapter.stop();
+    await this.database.close();
+  }
+}
+
+/** Renders a command reply for the terminal, as the CLI prints it. */
+export function renderReplyForTerminal(reply: CommandReply | NeutralMessage): string {
+  return renderForTerminal('message' in reply ? reply.message : reply);
+}

@@ -1,0 +1,139 @@
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import dotenv from 'dotenv';
+import { Bot, renderReplyForTerminal } from '../app.js';
+import { parseCommandWords } from '../commands/parse-command.js';
+import { helpMessage, runRecent } from '../commands/run-command.js';
+import { isLoopbackHost, loadConfig } from '../config/load-config.js';
+import { BotError } from '../errors.js';
+import { parseRecords } from '../events/parse-body.js';
+import { ingestRecords } from '../ingest/ingest.js';
+import { createLogger, type Logger } from '../observability/logger.js';
+import { OrganisationStore } from '../store/organisation-store.js';
+import { RecentStore } from '../store/recent-store.js';
+
+const USAGE = `Usage:
+  emnify-bot serve
+  emnify-bot recent [deleted|verified] [--org <name or id>] [--since <24h|7d|ISO date>] [--limit <n>] [--json]
+  emnify-bot replay <file.json>`;
+
+async function main(argv: string[]): Promise<number> {
+  dotenv.config({ quiet: true });
+  const [command, ...rest] = argv;
+
+  if (command === undefined || command === 'help' || command === '--help') {
+    process.stdout.write(`${USAGE}\n`);
+    return command === undefined ? 2 : 0;
+  }
+
+  const config = loadConfig(process.env);
+  const log = createLogger(config.logLevel, process.stderr);
+  if (command === 'serve')
+    return serve(await Bot.create({ config, log, out: process.stdout }), log);
+
+  const bot = await Bot.create({ config, log, out: process.stdout });
+  try {
+    if (command === 'recent') return await recent(bot, rest);
+    if (command === 'replay') return await replay(bot, rest, log);
+    process.stderr.write(`Unknown command "${command}".\n${USAGE}\n`);
+    return 2;
+  } finally {
+    await bot.stop();
+  }
+}
+
+async function serve(bot: Bot, log: Logger): Promise<number> {
+  const { config } = bot;
+  const server = await bot.start();
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  log.info({ host: config.host, port, adapters: bot.adapters.map((a) => a.name) }, 'listening');
+  if (!config.webhookToken && isLoopbackHost(config.host)) {
+    log.warn(
+      'EMNIFY_WEBHOOK_TOKEN is not set: the webhook accepts anyone, so only loopback is served',
+    );
+  }
+
+  return new Promise((resolve) => {
+    const shutdown = (signal: string) => {
+      log.info({ signal }, 'shutting down');
+      bot.stop().then(
+        () => resolve(0),
+        (error: unknown) => {
+          log.error({ err: error }, 'shutdown failed');
+          resolve(1);
+        },
+      );
+    };
+    process.once('SIGINT', shutdown);
+    process.once('SIGTERM', shutdown);
+  });
+}
+
+async function recent(bot: Bot, args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      org: { type: 'string' },
+      since: { type: 'string' },
+      limit: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+
+  const words = ['recent', ...positionals];
+  if (values.org !== undefined) words.push('--org', values.org);
+  if (values.since !== undefined) words.push('--since', values.since);
+  if (values.limit !== undefined) words.push('--limit', values.limit);
+
+  const parsed = parseCommandWords(words);
+  if (!parsed.ok || parsed.command.name !== 'recent') {
+    const problem = parsed.ok ? 'expected: recent …' : parsed.problem;
+    process.stderr.write(`${renderReplyForTerminal(helpMessage(problem))}\n`);
+    return 2;
+  }
+
+  const reply = await runRecent(parsed.command, {
+    organisations: new OrganisationStore(bot.db),
+    recent: new RecentStore(bot.db),
+  });
+  if (!reply.report) {
+    process.stderr.write(`${renderReplyForTerminal(reply)}\n`);
+    return 1;
+  }
+  const output = values.json
+    ? JSON.stringify(reply.report, null, 2)
+    : renderReplyForTerminal(reply);
+  process.stdout.write(`${output}\n`);
+  return 0;
+}
+
+async function replay(bot: Bot, args: string[], log: Logger): Promise<number> {
+  const [file] = args;
+  if (!file) {
+    process.stderr.write(`replay needs a file.\n${USAGE}\n`);
+    return 2;
+  }
+
+  const records = parseRecords(await readFile(file, 'utf8'));
+  const result = await ingestRecords(records, bot.ingestDeps, log, 'replay');
+  await bot.worker.drain();
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+  return 0;
+}
+
+process.on('unhandledRejection', (reason) => {
+  process.stderr.write(`unhandled rejection: ${reason instanceof Error ? reason.stack : reason}\n`);
+});
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    const text = error instanceof BotError ? error.message : (error as Error)?.stack;
+    process.stderr.write(`emnify-bot: ${text ?? String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

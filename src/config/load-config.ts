@@ -1,0 +1,216 @@
+import { isIP } from 'node:net';
+import { z } from 'zod';
+import { BotError } from '../errors.js';
+import { parseDuration } from './duration.js';
+
+const THIRTY_DAYS = 30 * 24 * 3600 * 1000;
+
+const optionalText = z
+  .string()
+  .trim()
+  .optional()
+  .transform((value) => (value ? value : undefined));
+
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .optional()
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+function duration(fallback: string, max?: number) {
+  return z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      const parsed = parseDuration(value || fallback);
+      if (parsed === undefined) {
+        ctx.addIssue({ code: 'custom', message: 'expected a duration such as 60s, 24h or 7d' });
+        return z.NEVER;
+      }
+      if (max !== undefined && parsed > max) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be at most ${Math.round(max / 86_400_000)}d`,
+        });
+        return z.NEVER;
+      }
+      return parsed;
+    });
+}
+
+const typeList = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    const parts = (value ?? '41,46').split(',').map((part) => part.trim());
+    const ids = parts.filter(Boolean).map(Number);
+    if (ids.some((id) => !Number.isInteger(id) || id < 0)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'expected comma-separated event type ids, e.g. 41,46',
+      });
+      return z.NEVER;
+    }
+    return ids;
+  });
+
+const byteSize = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    const match = /^(\d+)\s*(b|kb|mb)?$/i.exec((value ?? '16mb').trim());
+    if (!match) {
+      ctx.addIssue({ code: 'custom', message: 'expected a size such as 16mb or 500kb' });
+      return z.NEVER;
+    }
+    const unit = (match[2] ?? 'b').toLowerCase();
+    const factor = unit === 'mb' ? 1024 * 1024 : unit === 'kb' ? 1024 : 1;
+    return Number(match[1]) * factor;
+  });
+
+const envSchema = z.object({
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .default('sqlite:./data/emnify-bot.sqlite')
+    .refine((url) => /^(sqlite:.+|postgres(ql)?:\/\/.+)$/.test(url), {
+      message: 'expected sqlite:<path> or postgres://…',
+    }),
+  EMNIFY_WEBHOOK_TOKEN: optionalText,
+  WEBHOOK_BODY_LIMIT: byteSize,
+  NOTIFY_EVENT_TYPES: typeList,
+  EMNIFY_PORTAL_URL: z.url().default('https://portal.emnify.com'),
+  SLACK_BOT_TOKEN: optionalText,
+  SLACK_SIGNING_SECRET: optionalText,
+  SLACK_APP_TOKEN: optionalText,
+  SLACK_DEFAULT_CHANNEL: optionalText,
+  SLACK_API_URL: z.url().optional(),
+  MicrosoftAppId: optionalText,
+  MicrosoftAppPassword: optionalText,
+  MicrosoftAppType: z
+    .enum(['SingleTenant', 'MultiTenant', 'UserAssignedMSI'])
+    .default('SingleTenant'),
+  MicrosoftAppTenantId: optionalText,
+  TEAMS_LOCAL: flag,
+  EMNIFY_APPLICATION_TOKEN: optionalText,
+  EMNIFY_API_URL: z.url().default('https://cdn.emnify.net'),
+  EMNIFY_BACKFILL: duration('7d', THIRTY_DAYS),
+  EMNIFY_POLL_INTERVAL: duration('60s'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+/** The typed settings every module receives; nothing else reads the environment. */
+export interface Config {
+  host: string;
+  port: number;
+  databaseUrl: string;
+  webhookToken?: string;
+  webhookBodyLimit: number;
+  notifyEventTypes: number[];
+  portalUrl: string;
+  slack?: {
+    botToken: string;
+    signingSecret?: string;
+    appToken?: string;
+    defaultChannel?: string;
+    apiUrl?: string;
+  };
+  teams?: {
+    appId?: string;
+    appPassword?: string;
+    appType: 'SingleTenant' | 'MultiTenant' | 'UserAssignedMSI';
+    tenantId?: string;
+    local: boolean;
+  };
+  emnifyApi: {
+    applicationToken?: string;
+    url: string;
+    backfillMs: number;
+    pollIntervalMs: number;
+  };
+  logLevel: string;
+}
+
+/** True for 127.0.0.0/8, ::1 and `localhost`. */
+export function isLoopbackHost(host: string): boolean {
+  if (host === 'localhost' || host === '::1' || host === '[::1]') return true;
+  return isIP(host) === 4 && host.startsWith('127.');
+}
+
+/**
+ * Parses and checks the settings. Throws a BotError naming the first bad variable,
+ * so start-up stops with one line that says what to fix.
+ */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const blanksRemoved = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''),
+  );
+  const parsed = envSchema.safeParse(blanksRemoved);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = issue?.path.join('.') ?? 'environment';
+    throw new BotError('config_invalid', `${name}: ${issue?.message ?? 'invalid value'}`);
+  }
+
+  const e = parsed.data;
+  const config: Config = {
+    host: e.HOST,
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    webhookToken: e.EMNIFY_WEBHOOK_TOKEN,
+    webhookBodyLimit: e.WEBHOOK_BODY_LIMIT,
+    notifyEventTypes: e.NOTIFY_EVENT_TYPES,
+    portalUrl: e.EMNIFY_PORTAL_URL.replace(/\/+$/, ''),
+    slack: e.SLACK_BOT_TOKEN
+      ? {
+          botToken: e.SLACK_BOT_TOKEN,
+          signingSecret: e.SLACK_SIGNING_SECRET,
+          appToken: e.SLACK_APP_TOKEN,
+          defaultChannel: e.SLACK_DEFAULT_CHANNEL,
+          apiUrl: e.SLACK_API_URL,
+        }
+      : undefined,
+    teams:
+      e.MicrosoftAppId || e.TEAMS_LOCAL
+        ? {
+            appId: e.MicrosoftAppId,
+            appPassword: e.MicrosoftAppPassword,
+            appType: e.MicrosoftAppType,
+            tenantId: e.MicrosoftAppTenantId,
+            local: e.TEAMS_LOCAL,
+          }
+        : undefined,
+    emnifyApi: {
+      applicationToken: e.EMNIFY_APPLICATION_TOKEN,
+      url: e.EMNIFY_API_URL.replace(/\/+$/, ''),
+      backfillMs: e.EMNIFY_BACKFILL,
+      pollIntervalMs: e.EMNIFY_POLL_INTERVAL,
+    },
+    logLevel: e.LOG_LEVEL,
+  };
+
+  checkCombinations(config);
+  return config;
+}
+
+function checkCombinations(config: Config): void {
+  if (config.slack && !config.slack.signingSecret && !config.slack.appToken) {
+    throw new BotError(
+      'config_invalid',
+      'SLACK_SIGNING_SECRET: required with SLACK_BOT_TOKEN (or set SLACK_APP_TOKEN for Socket Mode)',
+    );
+  }
+  if (config.teams?.local && !isLoopbackHost(config.host)) {
+    throw new BotError(
+      'config_invalid',
+      `TEAMS_LOCAL: runs without Bot Framework auth, so HOST must be loopback, not ${config.host}`,
+    );
+  }
+  if (!config.webhookToken && !isLoopbackHost(config.host)) {
+    throw new BotError(
+      'config_invalid',
+      `EMNIFY_WEBHOOK_TOKEN: required when HOST (${config.host}) is not a loopback address`,
+    );
+  }
+}

@@ -1,0 +1,48 @@
+import type { z } from 'zod';
+import { type EmnifyEvent, emnifyEventSchema, toEmnifyEvent } from './emnify-event.js';
+
+export type ClassifiedRecord =
+  | { kind: 'event'; event: EmnifyEvent; raw: Record<string, unknown> }
+  | { kind: 'usage' }
+  | { kind: 'invalid'; error: string };
+
+/**
+ * Usage records can share a stream with events. They carry traffic and volume, and no
+ * `event_type`.
+ */
+export function isUsageRecord(record: Record<string, unknown>): boolean {
+  return (
+    !('event_type' in record) &&
+    ('traffic_type' in record || ('start_timestamp' in record && 'volume' in record))
+  );
+}
+
+/** Sorts one stream record into an event, a usage record, or a rejection with its reason. */
+export function classifyRecord(record: unknown): ClassifiedRecord {
+  if (record === null || typeof record !== 'object' || Array.isArray(record)) {
+    return { kind: 'invalid', error: `record is ${describe(record)}, expected an object` };
+  }
+
+  const object = record as Record<string, unknown>;
+  if (isUsageRecord(object)) return { kind: 'usage' };
+
+  const parsed = emnifyEventSchema.safeParse(object);
+  if (!parsed.success) return { kind: 'invalid', error: explain(parsed.error) };
+  return { kind: 'event', event: toEmnifyEvent(parsed.data), raw: object };
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  return Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+}
+
+function explain(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => {
+      const path = issue.path.join('.') || 'record';
+      const missing = issue.code === 'invalid_type' && /received undefined/.test(issue.message);
+      return missing ? `${path}: required` : `${path}: ${issue.message}`;
+    })
+    .join('; ');
+}

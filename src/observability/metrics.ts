@@ -1,0 +1,55 @@
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+
+/** The bot's Prometheus metrics, on a registry of its own so tests can make many. */
+export class Metrics {
+  readonly registry = new Registry();
+
+  readonly recordsReceived = new Counter({
+    name: 'emnify_records_received_total',
+    help: 'Records received from the Data Streamer or the API',
+    labelNames: ['source'],
+    registers: [this.registry],
+  });
+
+  readonly eventsStored = new Counter({
+    name: 'emnify_events_stored_total',
+    help: 'Events stored for the first time, by event type id',
+    labelNames: ['type'],
+    registers: [this.registry],
+  });
+
+  readonly duplicates = new Counter({
+    name: 'emnify_events_duplicate_total',
+    help: 'Events received again and not stored twice',
+    registers: [this.registry],
+  });
+
+  readonly ignored = new Counter({
+    name: 'emnify_records_ignored_total',
+    help: 'Usage records recognised and set aside',
+    registers: [this.registry],
+  });
+
+  readonly rejected = new Counter({
+    name: 'emnify_records_rejected_total',
+    help: 'Records quarantined because they are not valid events',
+    registers: [this.registry],
+  });
+
+  readonly deliveries = new Counter({
+    name: 'emnify_deliveries_total',
+    help: 'Delivery attempts, by adapter and outcome',
+    labelNames: ['adapter', 'outcome'],
+    registers: [this.registry],
+  });
+
+  readonly outboxPending = new Gauge({
+    name: 'emnify_outbox_pending',
+    help: 'Deliveries waiting in the outbox at the last worker pass',
+    registers: [this.registry],
+  });
+
+  constructor(options: { defaults?: boolean } = {}) {
+    if (options.defaults) collectDefaultMetrics({ register: this.registry });
+  }
+}

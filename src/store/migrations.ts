@@ -1,0 +1,98 @@
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import type { Dialect } from './database.js';
+
+// Versioned, append-only: a released migration is never edited, a change is a new entry.
+function migrations(dialect: Dialect): Record<string, Migration> {
+  const autoId = dialect === 'postgres' ? 'bigserial' : 'integer';
+
+  return {
+    '0001-events-outbox': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('events')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('type_id', 'integer', (c) => c.notNull())
+          .addColumn('occurred_at', 'text', (c) => c.notNull())
+          .addColumn('severity', 'text', (c) => c.notNull())
+          .addColumn('alert', 'integer', (c) => c.notNull())
+          .addColumn('org_id', 'text')
+          .addColumn('org_name', 'text')
+          .addColumn('payload', 'text', (c) => c.notNull())
+          .addColumn('received_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('events_org_type_time')
+          .on('events')
+          .columns(['org_id', 'type_id', 'occurred_at'])
+          .execute();
+        await db.schema
+          .createIndex('events_type_time')
+          .on('events')
+          .columns(['type_id', 'occurred_at'])
+          .execute();
+
+        await db.schema
+          .createTable('organisations')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('name', 'text')
+          .addColumn('name_folded', 'text')
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+
+        await db.schema
+          .createTable('quarantine')
+          .addColumn('id', autoId, (c) => c.primaryKey().autoIncrement())
+          .addColumn('received_at', 'text', (c) => c.notNull())
+          .addColumn('reason', 'text', (c) => c.notNull())
+          .addColumn('record', 'text', (c) => c.notNull())
+          .execute();
+
+        await db.schema
+          .createTable('outbox')
+          .addColumn('id', autoId, (c) => c.primaryKey().autoIncrement())
+          .addColumn('event_id', 'text', (c) => c.notNull())
+          .addColumn('adapter', 'text', (c) => c.notNull())
+          .addColumn('target', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('next_attempt_at', 'text', (c) => c.notNull())
+          .addColumn('lease_until', 'text')
+          .addColumn('last_error', 'text')
+          .addColumn('message_ref', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .addUniqueConstraint('outbox_once', ['event_id', 'adapter', 'target'])
+          .execute();
+        await db.schema
+          .createIndex('outbox_due')
+          .on('outbox')
+          .columns(['status', 'next_attempt_at'])
+          .execute();
+      },
+    },
+  };
+}
+
+class InlineProvider implements MigrationProvider {
+  constructor(private readonly dialect: Dialect) {}
+
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return migrations(this.dialect);
+  }
+}
+
+/** Brings the schema up to the newest version; throws with the failing migration's name. */
+export async function migrateToLatest(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
+  const migrator = new Migrator({ db, provider: new InlineProvider(dialect) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((result) => result.status === 'Error')?.migrationName;
+    throw new Error(`database migration ${failed ?? ''} failed`, { cause: error });
+  }
+}
+
+/** True when the database answers a trivial query. */
+export async function databaseAnswers(db: Kysely<unknown>): Promise<boolean> {
+  await sql`select 1`.execute(db);
+  return true;
+}
