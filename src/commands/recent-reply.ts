@@ -100,7 +100,9 @@ export function recentMessage(command: RecentCommand, report: RecentReport): Neu
   const where = report.organisation
     ? (report.organisation.name ?? `organisation ${report.organisation.id}`)
     : 'all organisations';
-  const window = `since ${command.sinceLabel}`;
+  const window = /^\d{4}-/.test(command.sinceLabel)
+    ? `since ${command.sinceLabel}`
+    : `in the last ${command.sinceLabel}`;
 
   if (report.total === 0) {
     return message({

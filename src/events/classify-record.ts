@@ -27,7 +27,7 @@ export function classifyRecord(record: unknown): ClassifiedRecord {
   if (isUsageRecord(object)) return { kind: 'usage' };
 
   const parsed = emnifyEventSchema.safeParse(object);
-  if (!parsed.success) return { kind: 'invalid', error: explain(parsed.error) };
+  if (!parsed.success) return { kind: 'invalid', error: explain(parsed.error, object) };
   return { kind: 'event', event: toEmnifyEvent(parsed.data), raw: object };
 }
 
@@ -36,13 +36,23 @@ function describe(value: unknown): string {
   return Array.isArray(value) ? 'an array' : `a ${typeof value}`;
 }
 
-function explain(error: z.ZodError): string {
+function explain(error: z.ZodError, record: Record<string, unknown>): string {
   return error.issues
     .slice(0, 3)
     .map((issue) => {
       const path = issue.path.join('.') || 'record';
-      const missing = issue.code === 'invalid_type' && /received undefined/.test(issue.message);
-      return missing ? `${path}: required` : `${path}: ${issue.message}`;
+      return valueAt(record, issue.path) === undefined
+        ? `${path}: required`
+        : `${path}: ${issue.message}`;
     })
     .join('; ');
+}
+
+function valueAt(record: Record<string, unknown>, path: PropertyKey[]): unknown {
+  let value: unknown = record;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
 }
