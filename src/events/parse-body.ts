@@ -5,7 +5,8 @@ import { BotError } from '../errors.js';
 // may exceed 2^53, where JSON.parse silently rounds (two distinct event ids become one).
 // The test over-approximates: a string that merely looks like that costs a slower parse,
 // never a wrong one.
-const LONG_NUMBER = /(?:^|[:[,])\s*-?\d{16,}/;
+const LONG_NUMBER = /[:[,]\s*-?\d{16}/;
+const LONG_NUMBER_FIRST = /^\s*-?\d{16}/;
 
 /**
  * Parses JSON text so that every integer keeps its exact value: integers beyond 2^53 come
@@ -13,7 +14,7 @@ const LONG_NUMBER = /(?:^|[:[,])\s*-?\d{16,}/;
  * the common body costs what JSON.parse costs.
  */
 export function parseJsonExact(text: string): unknown {
-  if (!LONG_NUMBER.test(text)) {
+  if (!LONG_NUMBER.test(text) && !LONG_NUMBER_FIRST.test(text)) {
     try {
       return JSON.parse(text);
     } catch (error) {

@@ -4,11 +4,19 @@
 const SHAPE =
   /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)\s*(Z|[+-]\d{2}:?\d{2})?$/i;
 
+const CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
 /**
  * Reads an emnify timestamp into an ISO 8601 UTC string with milliseconds,
  * or returns undefined when it is not one of the spellings emnify uses.
  */
 export function normaliseTimestamp(text: string): string | undefined {
+  // Most events already carry the canonical form; a round trip proves the date is real.
+  if (text.length === 24 && CANONICAL.test(text)) {
+    const millis = Date.parse(text);
+    if (!Number.isNaN(millis) && new Date(millis).toISOString() === text) return text;
+  }
+
   const match = SHAPE.exec(text.trim());
   if (!match) return undefined;
 

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, type SqliteDatabase, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { migrateToLatest } from './migrations.js';
 import type { Database } from './schema.js';
@@ -22,7 +22,9 @@ export async function openDatabase(url: string): Promise<OpenDatabase> {
   const dialect: Dialect = url.startsWith('sqlite:') ? 'sqlite' : 'postgres';
   const db =
     dialect === 'sqlite'
-      ? new Kysely<Database>({ dialect: new SqliteDialect({ database: openSqlite(url) }) })
+      ? new Kysely<Database>({
+          dialect: new SqliteDialect({ database: withStatementCache(openSqlite(url)) }),
+        })
       : new Kysely<Database>({
           dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 10 }) }),
         });
@@ -41,4 +43,30 @@ function openSqlite(url: string): SQLite.Database {
   database.pragma('synchronous = FULL');
   database.pragma('busy_timeout = 5000');
   return database;
+}
+
+const CACHED_STATEMENTS = 100;
+
+/**
+ * Kysely's SQLite driver prepares every query anew; preparing a 500-row insert costs more
+ * than running it. better-sqlite3 statements are reusable, so keep the recent ones.
+ */
+function withStatementCache(database: SQLite.Database): SqliteDatabase {
+  const cache = new Map<string, SQLite.Statement>();
+
+  return {
+    close: () => database.close(),
+    prepare(sql: string) {
+      let statement = cache.get(sql);
+      if (statement) {
+        cache.delete(sql);
+      } else {
+        statement = database.prepare(sql);
+        const oldest = cache.keys().next();
+        if (cache.size >= CACHED_STATEMENTS && !oldest.done) cache.delete(oldest.value);
+      }
+      cache.set(sql, statement);
+      return statement;
+    },
+  };
 }
