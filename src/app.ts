@@ -4,6 +4,7 @@ import type { Writable } from 'node:stream';
 import type { Kysely } from 'kysely';
 import { ConsoleAdapter } from '../adapters/console/index.js';
 import { renderForTerminal } from '../adapters/console/render.js';
+import { SlackAdapter } from '../adapters/slack/index.js';
 import { type CommandReply, runCommand } from './commands/run-command.js';
 import type { Config } from './config/load-config.js';
 import type { ChatAdapter, CommandHandler } from './delivery/chat-adapter.js';
@@ -84,14 +85,19 @@ export class Bot {
   /** Opens the store and builds the adapters the configuration asks for. */
   static async create(options: BotOptions): Promise<Bot> {
     const database = await openDatabase(options.config.databaseUrl);
-    const adapters = options.adapters ?? [new ConsoleAdapter(options.out)];
+    const adapters = options.adapters ?? configuredAdapters(options);
     return new Bot(options, database, adapters);
+  }
+
+  /** Connects every adapter to its platform; fails with a clear reason if one cannot. */
+  async startAdapters(): Promise<void> {
+    for (const adapter of this.adapters) await adapter.start();
   }
 
   /** Starts adapters, the delivery worker and the HTTP server. */
   async start(): Promise<Server> {
     const { config, log } = this.options;
-    for (const adapter of this.adapters) await adapter.start();
+    await this.startAdapters();
     this.worker.start();
 
     const app = createHttpApp({
@@ -127,6 +133,16 @@ export class Bot {
     for (const adapter of this.adapters) await adapter.stop();
     await this.database.close();
   }
+}
+
+/**
+ * The chat platforms the settings ask for; the terminal when there is none, so a local run
+ * still shows every notification.
+ */
+function configuredAdapters({ config, log, out }: BotOptions): ChatAdapter[] {
+  const adapters: ChatAdapter[] = [];
+  if (config.slack) adapters.push(new SlackAdapter(config.slack, log.child({ adapter: 'slack' })));
+  return adapters.length > 0 ? adapters : [new ConsoleAdapter(out)];
 }
 
 /** Renders a command reply for the terminal, as the CLI prints it. */

@@ -12,7 +12,8 @@ export type ErrorCode =
   | 'command_invalid'
   | 'organisation_unknown'
   | 'organisation_ambiguous'
-  | 'delivery_failed';
+  | 'delivery_failed'
+  | 'chat_unavailable';
 
 /** An error whose `code` is part of the contract and whose message tells what to fix. */
 export class BotError extends Error {
@@ -39,6 +40,7 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   organisation_unknown: 404,
   organisation_ambiguous: 409,
   delivery_failed: 502,
+  chat_unavailable: 503,
 };
 
 /** The one place where error codes become HTTP statuses. */

@@ -31,7 +31,9 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'serve')
     return serve(await Bot.create({ config, log, out: process.stdout }), log);
 
-  const bot = await Bot.create({ config, log, out: process.stdout });
+  // `recent` only reads the store; `replay` delivers like the server would.
+  const adapters = command === 'recent' ? [] : undefined;
+  const bot = await Bot.create({ config, log, out: process.stdout, adapters });
   try {
     if (command === 'recent') return await recent(bot, rest);
     if (command === 'replay') return await replay(bot, rest, log);
@@ -44,7 +46,10 @@ async function main(argv: string[]): Promise<number> {
 
 async function serve(bot: Bot, log: Logger): Promise<number> {
   const { config } = bot;
-  const server = await bot.start();
+  const server = await bot.start().catch(async (error: unknown) => {
+    await bot.stop();
+    throw error;
+  });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   log.info({ host: config.host, port, adapters: bot.adapters.map((a) => a.name) }, 'listening');
@@ -118,6 +123,7 @@ async function replay(bot: Bot, args: string[], log: Logger): Promise<number> {
 
   const records = parseRecords(await readFile(file, 'utf8'));
   const result = await ingestRecords(records, bot.ingestDeps, log, 'replay');
+  await bot.startAdapters();
   await bot.worker.drain();
   process.stdout.write(`${JSON.stringify(result)}\n`);
   return 0;

@@ -1,0 +1,93 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface RecordedCall {
+  method: string;
+  body: Record<string, unknown>;
+}
+
+/** What the fake answers to one call; `undefined` means the normal success. */
+export type Behaviour = (
+  call: RecordedCall,
+) => { status: number; headers?: Record<string, string>; body: unknown } | undefined;
+
+/**
+ * A stand-in for the Slack Web API on 127.0.0.1: records every call, answers like Slack,
+ * and also takes the `response_url` posts of slash commands under /respond/.
+ */
+export class FakeSlackApi {
+  readonly calls: RecordedCall[] = [];
+  readonly responses: Array<{ path: string; body: Record<string, unknown> }> = [];
+  behaviour: Behaviour = () => undefined;
+  private server?: Server;
+  private ts = 1_700_000_000;
+
+  get url(): string {
+    const address = this.server?.address() as AddressInfo | undefined;
+    return `http://127.0.0.1:${address?.port}`;
+  }
+
+  get apiUrl(): string {
+    return `${this.url}/api/`;
+  }
+
+  /** Posted messages, optionally for one method only. */
+  posted(method = 'chat.postMessage'): Array<Record<string, unknown>> {
+    return this.calls.filter((call) => call.method === method).map((call) => call.body);
+  }
+
+  async start(): Promise<void> {
+    this.server = createServer(async (req, res) => {
+      const raw = await readBody(req);
+      const body = parseBody(raw, req.headers['content-type'] ?? '');
+      const path = req.url ?? '/';
+
+      if (path.startsWith('/respond/')) {
+        this.responses.push({ path, body });
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+        return;
+      }
+
+      const method = path.replace(/^\/api\//, '').split('?')[0] ?? '';
+      const call = { method, body };
+      this.calls.push(call);
+      const answer = this.behaviour(call) ?? { status: 200, body: this.success(call) };
+      res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
+      res.end(JSON.stringify(answer.body));
+    });
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+  }
+
+  private success(call: RecordedCall): unknown {
+    if (call.method === 'auth.test') {
+      return { ok: true, team_id: 'T0001', user_id: 'U0BOT', bot_id: 'B0001', url: 'x' };
+    }
+    this.ts += 1;
+    return { ok: true, channel: call.body.channel, ts: `${this.ts}.000100` };
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+// The Web API client sends forms whose object values are JSON text; decode them back.
+function parseBody(raw: string, contentType: string): Record<string, unknown> {
+  if (!raw) return {};
+  if (contentType.includes('application/json')) return JSON.parse(raw);
+
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of new URLSearchParams(raw)) {
+    out[key] = /^[[{]/.test(value) ? JSON.parse(value) : value;
+  }
+  return out;
+}
