@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely';
 import { ConsoleAdapter } from '../adapters/console/index.js';
 import { renderForTerminal } from '../adapters/console/render.js';
 import { SlackAdapter } from '../adapters/slack/index.js';
+import { TeamsAdapter } from '../adapters/teams/index.js';
 import { type CommandReply, runCommand } from './commands/run-command.js';
 import type { Config } from './config/load-config.js';
 import type { ChatAdapter, CommandHandler } from './delivery/chat-adapter.js';
@@ -17,6 +18,7 @@ import { buildEventMessage } from './messages/event-message.js';
 import type { NeutralMessage } from './messages/message.js';
 import type { Logger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
+import { ConversationStore } from './store/conversation-store.js';
 import { type OpenDatabase, openDatabase } from './store/database.js';
 import { EventStore } from './store/event-store.js';
 import { databaseAnswers } from './store/migrations.js';
@@ -85,7 +87,8 @@ export class Bot {
   /** Opens the store and builds the adapters the configuration asks for. */
   static async create(options: BotOptions): Promise<Bot> {
     const database = await openDatabase(options.config.databaseUrl);
-    const adapters = options.adapters ?? configuredAdapters(options);
+    const adapters =
+      options.adapters ?? configuredAdapters(options, new ConversationStore(database.db));
     return new Bot(options, database, adapters);
   }
 
@@ -139,9 +142,16 @@ export class Bot {
  * The chat platforms the settings ask for; the terminal when there is none, so a local run
  * still shows every notification.
  */
-function configuredAdapters({ config, log, out }: BotOptions): ChatAdapter[] {
+function configuredAdapters(
+  { config, log, out }: BotOptions,
+  conversations: ConversationStore,
+): ChatAdapter[] {
   const adapters: ChatAdapter[] = [];
   if (config.slack) adapters.push(new SlackAdapter(config.slack, log.child({ adapter: 'slack' })));
+  if (config.teams) {
+    const teamsLog = log.child({ adapter: 'teams' });
+    adapters.push(new TeamsAdapter(config.teams, conversations, teamsLog));
+  }
   return adapters.length > 0 ? adapters : [new ConsoleAdapter(out)];
 }
 

@@ -93,6 +93,15 @@ const envSchema = z.object({
     .default('SingleTenant'),
   MicrosoftAppTenantId: optionalText,
   TEAMS_LOCAL: flag,
+  TEAMS_ALLOWED_TENANTS: z
+    .string()
+    .optional()
+    .transform((value) =>
+      (value ?? '')
+        .split(',')
+        .map((id) => id.trim())
+        .filter(Boolean),
+    ),
   EMNIFY_APPLICATION_TOKEN: optionalText,
   EMNIFY_API_URL: z.url().default('https://cdn.emnify.net'),
   EMNIFY_BACKFILL: duration('7d', THIRTY_DAYS),
@@ -122,6 +131,7 @@ export interface Config {
     appType: 'SingleTenant' | 'MultiTenant' | 'UserAssignedMSI';
     tenantId?: string;
     local: boolean;
+    allowedTenants: string[];
   };
   emnifyApi: {
     applicationToken?: string;
@@ -179,6 +189,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
             appType: e.MicrosoftAppType,
             tenantId: e.MicrosoftAppTenantId,
             local: e.TEAMS_LOCAL,
+            allowedTenants: e.TEAMS_ALLOWED_TENANTS,
           }
         : undefined,
     emnifyApi: {
@@ -199,6 +210,16 @@ function checkCombinations(config: Config): void {
     throw new BotError(
       'config_invalid',
       'SLACK_SIGNING_SECRET: required with SLACK_BOT_TOKEN (or set SLACK_APP_TOKEN for Socket Mode)',
+    );
+  }
+  const teams = config.teams;
+  if (teams?.appId && teams.appType !== 'UserAssignedMSI' && !teams.appPassword) {
+    throw new BotError('config_invalid', 'MicrosoftAppPassword: required with MicrosoftAppId');
+  }
+  if (teams?.appId && teams.appType === 'SingleTenant' && !teams.tenantId) {
+    throw new BotError(
+      'config_invalid',
+      'MicrosoftAppTenantId: required for a SingleTenant bot (or set MicrosoftAppType)',
     );
   }
   if (config.teams?.local && !isLoopbackHost(config.host)) {

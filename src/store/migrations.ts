@@ -71,6 +71,22 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0002-conversations': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('conversations')
+          .addColumn('platform', 'text', (c) => c.notNull())
+          .addColumn('id', 'text', (c) => c.notNull())
+          .addColumn('reference', 'text', (c) => c.notNull())
+          .addColumn('tenant_id', 'text')
+          .addColumn('kind', 'text')
+          .addColumn('active', 'integer', (c) => c.notNull())
+          .addColumn('inactive_reason', 'text')
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('conversations_pk', ['platform', 'id'])
+          .execute();
+      },
+    },
   };
 }
 

@@ -44,7 +44,19 @@ export interface OutboxTable {
   updated_at: string;
 }
 
+export interface ConversationsTable {
+  platform: string;
+  id: string;
+  reference: string;
+  tenant_id: string | null;
+  kind: string | null;
+  active: number;
+  inactive_reason: string | null;
+  updated_at: string;
+}
+
 export interface Database {
+  conversations: ConversationsTable;
   events: EventsTable;
   organisations: OrganisationsTable;
   quarantine: QuarantineTable;
