@@ -11,6 +11,7 @@ import type { Config } from './config/load-config.js';
 import type { ChatAdapter, CommandHandler } from './delivery/chat-adapter.js';
 import { DeliveryWorker } from './delivery/delivery-worker.js';
 import { routeByType } from './delivery/destination.js';
+import { EmnifyClient } from './emnify-api/emnify-client.js';
 import { createHttpApp, listen } from './http/server.js';
 import { mountWebhook } from './http/webhook-route.js';
 import type { IngestDeps } from './ingest/ingest.js';
@@ -18,12 +19,14 @@ import { buildEventMessage } from './messages/event-message.js';
 import type { NeutralMessage } from './messages/message.js';
 import type { Logger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
+import { EventPoller } from './poller/event-poller.js';
 import { ConversationStore } from './store/conversation-store.js';
 import { type OpenDatabase, openDatabase } from './store/database.js';
 import { EventStore } from './store/event-store.js';
 import { databaseAnswers } from './store/migrations.js';
 import { OrganisationStore } from './store/organisation-store.js';
 import { OutboxStore } from './store/outbox-store.js';
+import { PollerStore } from './store/poller-store.js';
 import { RecentStore } from './store/recent-store.js';
 
 export interface BotOptions {
@@ -43,6 +46,7 @@ export class Bot {
   readonly worker: DeliveryWorker;
   readonly ingestDeps: IngestDeps;
   readonly commands: CommandHandler;
+  readonly pollers: EventPoller[];
   readonly config: Config;
   private server?: Server;
 
@@ -77,6 +81,27 @@ export class Bot {
       onDeliveries: () => this.worker.kick(),
     };
     for (const adapter of adapters) adapter.bindCommands(this.commands);
+
+    const pollerStore = new PollerStore(db);
+    this.pollers = config.emnifyApi.applicationTokens.map((applicationToken, i) => {
+      const pollLog = log.child({ component: 'poller', workspace: i + 1 });
+      return new EventPoller({
+        client: new EmnifyClient({ baseUrl: config.emnifyApi.url, applicationToken, log: pollLog }),
+        applicationToken,
+        store: pollerStore,
+        ingest: this.ingestDeps,
+        metrics: this.metrics,
+        log: pollLog,
+        backfillMs: config.emnifyApi.backfillMs,
+        intervalMs: config.emnifyApi.pollIntervalMs,
+      });
+    });
+  }
+
+  /** Ready while the store answers and no poller has failed three times in a row. */
+  async ready(): Promise<boolean> {
+    await databaseAnswers(this.database.db as Kysely<unknown>);
+    return this.pollers.every((poller) => poller.health.consecutiveFailures < 3);
   }
 
   /** The store's query builder, for the CLI's direct reads. */
@@ -106,7 +131,7 @@ export class Bot {
     const app = createHttpApp({
       log,
       metrics: this.metrics,
-      ready: () => databaseAnswers(this.database.db as Kysely<unknown>),
+      ready: () => this.ready(),
       mount: [
         (router) =>
           mountWebhook(router, {
@@ -121,6 +146,7 @@ export class Bot {
       ],
     });
     this.server = await listen(app, config.host, config.port);
+    for (const poller of this.pollers) poller.start();
     return this.server;
   }
 
@@ -132,6 +158,7 @@ export class Bot {
       server.closeIdleConnections();
       await closed;
     }
+    await Promise.all(this.pollers.map((poller) => poller.stop()));
     await this.worker.stop();
     for (const adapter of this.adapters) await adapter.stop();
     await this.database.close();

@@ -15,7 +15,8 @@ import { RecentStore } from '../store/recent-store.js';
 const USAGE = `Usage:
   emnify-bot serve
   emnify-bot recent [deleted|verified] [--org <name or id>] [--since <24h|7d|ISO date>] [--limit <n>] [--json]
-  emnify-bot replay <file.json>`;
+  emnify-bot replay <file.json>
+  emnify-bot poll --once`;
 
 async function main(argv: string[]): Promise<number> {
   dotenv.config({ quiet: true });
@@ -37,6 +38,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     if (command === 'recent') return await recent(bot, rest);
     if (command === 'replay') return await replay(bot, rest, log);
+    if (command === 'poll') return await pollOnce(bot, rest);
     process.stderr.write(`Unknown command "${command}".\n${USAGE}\n`);
     return 2;
   } finally {
@@ -127,6 +129,31 @@ async function replay(bot: Bot, args: string[], log: Logger): Promise<number> {
   await bot.worker.drain();
   process.stdout.write(`${JSON.stringify(result)}\n`);
   return 0;
+}
+
+async function pollOnce(bot: Bot, args: string[]): Promise<number> {
+  if (!args.includes('--once')) {
+    process.stderr.write('poll runs one scan and exits: emnify-bot poll --once\n');
+    return 2;
+  }
+  if (bot.pollers.length === 0) {
+    process.stderr.write('poll needs EMNIFY_APPLICATION_TOKEN (see the README, "Pull mode").\n');
+    return 2;
+  }
+
+  await bot.startAdapters();
+  let failed = false;
+  for (const poller of bot.pollers) {
+    try {
+      const summary = await poller.pollOnce();
+      process.stdout.write(`${JSON.stringify(summary)}\n`);
+    } catch (error) {
+      failed = true;
+      process.stderr.write(`emnify-bot: poll failed: ${(error as Error).message}\n`);
+    }
+  }
+  await bot.worker.drain();
+  return failed ? 1 : 0;
 }
 
 process.on('unhandledRejection', (reason) => {

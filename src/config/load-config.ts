@@ -134,7 +134,8 @@ export interface Config {
     allowedTenants: string[];
   };
   emnifyApi: {
-    applicationToken?: string;
+    /** One per emnify workspace; EMNIFY_APPLICATION_TOKEN may list several, comma-separated. */
+    applicationTokens: string[];
     url: string;
     backfillMs: number;
     pollIntervalMs: number;
@@ -193,7 +194,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
           }
         : undefined,
     emnifyApi: {
-      applicationToken: e.EMNIFY_APPLICATION_TOKEN,
+      applicationTokens: (e.EMNIFY_APPLICATION_TOKEN ?? '')
+        .split(',')
+        .map((token) => token.trim())
+        .filter(Boolean),
       url: e.EMNIFY_API_URL.replace(/\/+$/, ''),
       backfillMs: e.EMNIFY_BACKFILL,
       pollIntervalMs: e.EMNIFY_POLL_INTERVAL,

@@ -49,6 +49,25 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly polls = new Counter({
+    name: 'emnify_api_polls_total',
+    help: 'Polls of the emnify API, by outcome',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
+
+  readonly pollPages = new Counter({
+    name: 'emnify_api_pages_total',
+    help: 'Event pages read from the emnify API',
+    registers: [this.registry],
+  });
+
+  readonly polledEvents = new Counter({
+    name: 'emnify_api_events_total',
+    help: 'Records read from the emnify API',
+    registers: [this.registry],
+  });
+
   constructor(options: { defaults?: boolean } = {}) {
     if (options.defaults) collectDefaultMetrics({ register: this.registry });
   }

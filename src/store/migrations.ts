@@ -87,6 +87,17 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0003-poller-cursors': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('poller_cursors')
+          .addColumn('key', 'text', (c) => c.primaryKey())
+          .addColumn('cursor', 'text', (c) => c.notNull())
+          .addColumn('backfilled', 'integer', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }
 

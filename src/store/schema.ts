@@ -55,7 +55,15 @@ export interface ConversationsTable {
   updated_at: string;
 }
 
+export interface PollerCursorsTable {
+  key: string;
+  cursor: string;
+  backfilled: number;
+  updated_at: string;
+}
+
 export interface Database {
+  poller_cursors: PollerCursorsTable;
   conversations: ConversationsTable;
   events: EventsTable;
   organisations: OrganisationsTable;
