@@ -10,7 +10,7 @@ import { type CommandReply, runCommand } from './commands/run-command.js';
 import type { Config } from './config/load-config.js';
 import type { ChatAdapter, CommandHandler } from './delivery/chat-adapter.js';
 import { DeliveryWorker } from './delivery/delivery-worker.js';
-import { routeByType } from './delivery/destination.js';
+import { createRouter } from './delivery/router.js';
 import { EmnifyClient } from './emnify-api/emnify-client.js';
 import { createHttpApp, listen } from './http/server.js';
 import { mountWebhook } from './http/webhook-route.js';
@@ -22,12 +22,15 @@ import { Metrics } from './observability/metrics.js';
 import { EventPoller } from './poller/event-poller.js';
 import { ConversationStore } from './store/conversation-store.js';
 import { type OpenDatabase, openDatabase } from './store/database.js';
+import { DestinationStore } from './store/destination-store.js';
+import { DigestStore } from './store/digest-store.js';
 import { EventStore } from './store/event-store.js';
 import { databaseAnswers } from './store/migrations.js';
 import { OrganisationStore } from './store/organisation-store.js';
 import { OutboxStore } from './store/outbox-store.js';
 import { PollerStore } from './store/poller-store.js';
 import { RecentStore } from './store/recent-store.js';
+import { SubscriptionStore } from './store/subscription-store.js';
 
 export interface BotOptions {
   config: Config;
@@ -65,6 +68,13 @@ export class Bot {
     this.commands = (text) => runCommand(text, { organisations, recent });
     this.worker = new DeliveryWorker({
       outbox: new OutboxStore(db, dialect),
+      destinations: new DestinationStore(db),
+      digests: new DigestStore(db),
+      policy: {
+        digestThreshold: config.delivery.digestThreshold,
+        digestWindowMs: config.delivery.digestWindowMs,
+        maxAttempts: config.delivery.maxAttempts,
+      },
       adapters,
       loadEvent: (id) => this.events.getEvent(id),
       render: (event) => buildEventMessage(event, { portalUrl: config.portalUrl }),
@@ -75,9 +85,13 @@ export class Bot {
     this.ingestDeps = {
       store: this.events,
       metrics: this.metrics,
-      route: routeByType(config.notifyEventTypes, () =>
-        adapters.flatMap((adapter) => adapter.defaultDestinations()),
-      ),
+      route: createRouter({
+        notifyTypes: config.notifyEventTypes,
+        subscriptions: new SubscriptionStore(db),
+        destinations: new DestinationStore(db),
+        defaults: async () =>
+          (await Promise.all(adapters.map((adapter) => adapter.defaultDestinations()))).flat(),
+      }),
       onDeliveries: () => this.worker.kick(),
     };
     for (const adapter of adapters) adapter.bindCommands(this.commands);

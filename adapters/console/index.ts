@@ -15,7 +15,9 @@ export class ConsoleAdapter implements ChatAdapter {
 
   constructor(private readonly out: Writable) {}
 
-  defaultDestinations(): Destination[] {
+  readonly pace = { burst: 1000, perSecond: 1000 };
+
+  async defaultDestinations(): Promise<Destination[]> {
     return [{ adapter: this.name, target: 'stdout' }];
   }
 

@@ -16,6 +16,8 @@ export interface SlackSettings {
   appToken?: string;
   defaultChannel?: string;
   apiUrl?: string;
+  /** Messages per second per channel; Slack allows about one, with short bursts. */
+  pacePerSecond?: number;
 }
 
 const DEFAULT_API_URL = 'https://slack.com/api/';
@@ -35,6 +37,8 @@ export class SlackAdapter implements ChatAdapter {
     private readonly log: Logger,
   ) {
     this.apiUrl = withApiSuffix(settings.apiUrl ?? DEFAULT_API_URL);
+    const perSecond = settings.pacePerSecond ?? 1;
+    this.pace = { burst: Math.max(3, Math.ceil(perSecond)), perSecond };
     const logger = boltLogger(log);
     const clientOptions = {
       slackApiUrl: this.apiUrl,
@@ -75,7 +79,9 @@ export class SlackAdapter implements ChatAdapter {
     });
   }
 
-  defaultDestinations(): Destination[] {
+  readonly pace: { burst: number; perSecond: number };
+
+  async defaultDestinations(): Promise<Destination[]> {
     const channel = this.settings.defaultChannel;
     return channel ? [{ adapter: this.name, target: channel }] : [];
   }

@@ -26,6 +26,8 @@ export interface TeamsSettings {
   tenantId?: string;
   local: boolean;
   allowedTenants: string[];
+  /** Messages per second per conversation: Teams allows 7 a second and 60 per 30 seconds. */
+  pacePerSecond?: number;
 }
 
 const PLATFORM = 'teams';
@@ -37,7 +39,6 @@ const PLATFORM = 'teams';
 export class TeamsAdapter implements ChatAdapter {
   readonly name = PLATFORM;
   private readonly adapter: CloudAdapter;
-  private readonly active = new Set<string>();
   private handler?: CommandHandler;
 
   constructor(
@@ -58,13 +59,18 @@ export class TeamsAdapter implements ChatAdapter {
           },
     );
     this.adapter = new CloudAdapter(auth);
+    const perSecond = settings.pacePerSecond ?? 1.9;
+    this.pace = { burst: Math.max(7, Math.ceil(perSecond)), perSecond };
     this.adapter.onTurnError = async (_context, error) => {
       this.log.error({ err: error }, 'teams turn failed');
     };
   }
 
-  defaultDestinations(): Destination[] {
-    return [...this.active].map((target) => ({ adapter: this.name, target }));
+  readonly pace: { burst: number; perSecond: number };
+
+  async defaultDestinations(): Promise<Destination[]> {
+    const active = await this.conversations.listActive(PLATFORM);
+    return active.map((conversation) => ({ adapter: this.name, target: conversation.id }));
   }
 
   async deliver(target: string, message: NeutralMessage): Promise<string> {
@@ -130,10 +136,8 @@ export class TeamsAdapter implements ChatAdapter {
   }
 
   async start(): Promise<void> {
-    for (const conversation of await this.conversations.listActive(PLATFORM)) {
-      this.active.add(conversation.id);
-    }
-    this.log.info({ conversations: this.active.size, local: this.settings.local }, 'teams ready');
+    const active = await this.conversations.listActive(PLATFORM);
+    this.log.info({ conversations: active.length, local: this.settings.local }, 'teams ready');
   }
 
   async stop(): Promise<void> {}
@@ -172,12 +176,10 @@ export class TeamsAdapter implements ChatAdapter {
 
   private async remember(conversation: ReturnType<typeof conversationOf>): Promise<void> {
     await this.conversations.remember(PLATFORM, conversation);
-    this.active.add(conversation.id);
   }
 
   private async forget(id: string, reason: string): Promise<void> {
     await this.conversations.deactivate(PLATFORM, id, reason);
-    this.active.delete(id);
     this.log.info({ conversation: id, reason }, 'teams conversation inactive');
   }
 }

@@ -67,6 +67,16 @@ const byteSize = z
     return Number(match[1]) * factor;
   });
 
+const idList = z
+  .string()
+  .optional()
+  .transform((value) =>
+    (value ?? '')
+      .split(',')
+      .map((id) => id.trim())
+      .filter(Boolean),
+  );
+
 const envSchema = z.object({
   HOST: z.string().trim().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
@@ -106,6 +116,13 @@ const envSchema = z.object({
   EMNIFY_API_URL: z.url().default('https://cdn.emnify.net'),
   EMNIFY_BACKFILL: duration('7d', THIRTY_DAYS),
   EMNIFY_POLL_INTERVAL: duration('60s'),
+  DIGEST_THRESHOLD: z.coerce.number().int().min(1).max(10_000).default(5),
+  DIGEST_WINDOW: duration('5m'),
+  DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(10),
+  SLACK_ADMIN_USERS: idList,
+  SLACK_PACE_PER_SECOND: z.coerce.number().positive().max(1000).default(1),
+  TEAMS_PACE_PER_SECOND: z.coerce.number().positive().max(1000).default(1.9),
+  TEAMS_ADMIN_USERS: idList,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -124,6 +141,7 @@ export interface Config {
     appToken?: string;
     defaultChannel?: string;
     apiUrl?: string;
+    pacePerSecond: number;
   };
   teams?: {
     appId?: string;
@@ -132,6 +150,7 @@ export interface Config {
     tenantId?: string;
     local: boolean;
     allowedTenants: string[];
+    pacePerSecond: number;
   };
   emnifyApi: {
     /** One per emnify workspace; EMNIFY_APPLICATION_TOKEN may list several, comma-separated. */
@@ -140,6 +159,13 @@ export interface Config {
     backfillMs: number;
     pollIntervalMs: number;
   };
+  delivery: {
+    digestThreshold: number;
+    digestWindowMs: number;
+    maxAttempts: number;
+  };
+  /** Chat user ids allowed to change subscriptions, on-call and retries, per platform. */
+  admins: { slack: string[]; teams: string[] };
   logLevel: string;
 }
 
@@ -180,6 +206,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
           appToken: e.SLACK_APP_TOKEN,
           defaultChannel: e.SLACK_DEFAULT_CHANNEL,
           apiUrl: e.SLACK_API_URL,
+          pacePerSecond: e.SLACK_PACE_PER_SECOND,
         }
       : undefined,
     teams:
@@ -191,6 +218,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
             tenantId: e.MicrosoftAppTenantId,
             local: e.TEAMS_LOCAL,
             allowedTenants: e.TEAMS_ALLOWED_TENANTS,
+            pacePerSecond: e.TEAMS_PACE_PER_SECOND,
           }
         : undefined,
     emnifyApi: {
@@ -202,6 +230,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       backfillMs: e.EMNIFY_BACKFILL,
       pollIntervalMs: e.EMNIFY_POLL_INTERVAL,
     },
+    delivery: {
+      digestThreshold: e.DIGEST_THRESHOLD,
+      digestWindowMs: e.DIGEST_WINDOW,
+      maxAttempts: e.DELIVERY_MAX_ATTEMPTS,
+    },
+    admins: { slack: e.SLACK_ADMIN_USERS, teams: e.TEAMS_ADMIN_USERS },
     logLevel: e.LOG_LEVEL,
   };
 

@@ -21,7 +21,9 @@ export interface ChatAdapter {
   /** Short, stable name stored in the outbox (`console`, `slack`, `teams`). */
   readonly name: string;
   /** Where notifications go when nothing more specific is configured. */
-  defaultDestinations(): Destination[];
+  defaultDestinations(): Promise<Destination[]>;
+  /** Send rate per destination that keeps the platform from rate-limiting the bot. */
+  readonly pace: { burst: number; perSecond: number };
   /** Posts a message; resolves with the platform's reference to it (Slack `ts`, Teams id). */
   deliver(target: string, message: NeutralMessage): Promise<string>;
   /** Replaces a message posted earlier. */

@@ -6,17 +6,19 @@ export interface Destination {
   target: string;
 }
 
-/** Decides which destinations an event is announced to. Called inside the store transaction. */
-export type RouteEvent = (event: EmnifyEvent) => Destination[];
+/** Decides, for a batch of events, which destinations each is announced to (by event id). */
+export type RouteEvents = (events: EmnifyEvent[]) => Promise<Map<string, Destination[]>>;
 
-/**
- * The default route: every event whose type is in NOTIFY_EVENT_TYPES goes to each adapter's
- * default destinations.
- */
+export function destinationKey(destination: Destination): string {
+  return `${destination.adapter}\u0000${destination.target}`;
+}
+
+/** A route that sends events of the given types to fixed destinations; for tests and tools. */
 export function routeByType(
   notifyTypes: readonly number[],
   defaults: () => Destination[],
-): RouteEvent {
+): RouteEvents {
   const wanted = new Set(notifyTypes);
-  return (event) => (wanted.has(event.typeId) ? defaults() : []);
+  return async (events) =>
+    new Map(events.map((event) => [event.id, wanted.has(event.typeId) ? defaults() : []]));
 }

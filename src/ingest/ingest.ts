@@ -1,4 +1,4 @@
-import type { RouteEvent } from '../delivery/destination.js';
+import type { RouteEvents } from '../delivery/destination.js';
 import { classifyRecord } from '../events/classify-record.js';
 import type { EmnifyEvent } from '../events/emnify-event.js';
 import type { Logger } from '../observability/logger.js';
@@ -17,7 +17,7 @@ export interface IngestResult {
 export interface IngestDeps {
   store: EventStore;
   metrics: Metrics;
-  route: RouteEvent;
+  route: RouteEvents;
   /** Called after a batch is committed that created deliveries. */
   onDeliveries?: () => void;
 }
@@ -57,7 +57,9 @@ export async function ingestRecords(
     }
   });
 
-  const { storedIds, deliveries } = await deps.store.storeBatch(events, quarantined, deps.route);
+  // Routing reads subscriptions before the write; only events that turn out new get rows.
+  const routes = await deps.route(events);
+  const { storedIds, deliveries } = await deps.store.storeBatch(events, quarantined, routes);
   const duplicates = duplicatesInBody + events.length - storedIds.length;
   record(deps.metrics, source, records.length, events, storedIds, duplicates, ignored, rejected);
 

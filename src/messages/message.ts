@@ -56,6 +56,11 @@ export interface NeutralMessage {
   notes: string[];
   /** The whole message as one plain line, for notifications and screen readers. */
   fallback: string;
+  /**
+   * Whom to ping (the destination's on-call), in the form its adapter stored; adapters
+   * validate it again and render it as a real mention. Never taken from event data.
+   */
+  mention?: string;
 }
 
 /** Fills the optional parts of a message with empty values. */

@@ -1,4 +1,4 @@
-import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /** The bot's Prometheus metrics, on a registry of its own so tests can make many. */
 export class Metrics {
@@ -43,9 +43,31 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  readonly outboxPending = new Gauge({
-    name: 'emnify_outbox_pending',
-    help: 'Deliveries waiting in the outbox at the last worker pass',
+  readonly rateLimited = new Counter({
+    name: 'emnify_delivery_rate_limited_total',
+    help: 'Answers that told the bot to wait (HTTP 429), by adapter',
+    labelNames: ['adapter'],
+    registers: [this.registry],
+  });
+
+  readonly deliveryLatency = new Histogram({
+    name: 'emnify_delivery_latency_seconds',
+    help: 'Time from storing an event to its message being posted',
+    labelNames: ['adapter'],
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15, 60, 300, 1800],
+    registers: [this.registry],
+  });
+
+  readonly outboxDepth = new Gauge({
+    name: 'emnify_outbox_deliveries',
+    help: 'Deliveries in the outbox, by status',
+    labelNames: ['status'],
+    registers: [this.registry],
+  });
+
+  readonly outboxOldestDue = new Gauge({
+    name: 'emnify_outbox_oldest_due_seconds',
+    help: 'Age of the oldest delivery that is due but not yet taken',
     registers: [this.registry],
   });
 

@@ -107,7 +107,8 @@ export class EventPoller {
     const perPage = this.options.perPage ?? 200;
     // The first backfill stores history without announcing it: a month of old deletions
     // posted at once would be a flood, and `recent` shows them anyway.
-    const ingest = backfilled ? this.options.ingest : { ...this.options.ingest, route: () => [] };
+    const silent = async () => new Map();
+    const ingest = backfilled ? this.options.ingest : { ...this.options.ingest, route: silent };
     const summary = { pages: 0, received: 0, stored: 0, from, until, countChanged: false };
     let firstCount: number | undefined;
 

@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { RouteEvent } from '../delivery/destination.js';
+import type { Destination } from '../delivery/destination.js';
 import type { EmnifyEvent } from '../events/emnify-event.js';
 import type { Database, EventsTable } from './schema.js';
 
@@ -29,7 +29,7 @@ export class EventStore {
   async storeBatch(
     events: EmnifyEvent[],
     quarantined: Quarantined[],
-    route: RouteEvent,
+    routes: Map<string, Destination[]>,
   ): Promise<StoreBatchResult> {
     const now = new Date().toISOString();
 
@@ -46,11 +46,13 @@ export class EventStore {
       const stored = new Set(storedIds);
       const deliveries = events
         .filter((event) => stored.has(event.id))
-        .flatMap((event) => route(event).map((to) => ({ event, to })))
+        .flatMap((event) => (routes.get(event.id) ?? []).map((to) => ({ event, to })))
         .map(({ event, to }) => ({
           event_id: event.id,
           adapter: to.adapter,
           target: to.target,
+          type_id: event.typeId,
+          org_id: event.organisation?.id ?? null,
           status: 'pending' as const,
           attempts: 0,
           next_attempt_at: now,

@@ -98,6 +98,76 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0004-routing-and-digests': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('subscriptions')
+          .addColumn('id', autoId, (c) => c.primaryKey().autoIncrement())
+          .addColumn('adapter', 'text', (c) => c.notNull())
+          .addColumn('target', 'text', (c) => c.notNull())
+          // Comma-separated type ids, or '*' for every type.
+          .addColumn('types', 'text', (c) => c.notNull())
+          .addColumn('org_id', 'text')
+          .addColumn('org_name', 'text')
+          .addColumn('created_by', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('subscriptions_destination')
+          .on('subscriptions')
+          .columns(['adapter', 'target'])
+          .execute();
+
+        await db.schema
+          .createTable('destinations')
+          .addColumn('adapter', 'text', (c) => c.notNull())
+          .addColumn('target', 'text', (c) => c.notNull())
+          .addColumn('broken_reason', 'text')
+          .addColumn('broken_at', 'text')
+          .addColumn('blocked_until', 'text')
+          .addColumn('oncall', 'text')
+          .addColumn('tokens', 'real')
+          .addColumn('refilled_at', 'text')
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('destinations_pk', ['adapter', 'target'])
+          .execute();
+
+        await db.schema
+          .createTable('digests')
+          .addColumn('id', autoId, (c) => c.primaryKey().autoIncrement())
+          .addColumn('adapter', 'text', (c) => c.notNull())
+          .addColumn('target', 'text', (c) => c.notNull())
+          .addColumn('type_id', 'integer', (c) => c.notNull())
+          .addColumn('org_id', 'text')
+          .addColumn('org_name', 'text')
+          .addColumn('started_at', 'text', (c) => c.notNull())
+          .addColumn('last_event_at', 'text', (c) => c.notNull())
+          .addColumn('count', 'integer', (c) => c.notNull())
+          .addColumn('message_ref', 'text')
+          .addColumn('dirty', 'integer', (c) => c.notNull())
+          .addColumn('next_update_at', 'text', (c) => c.notNull())
+          .addColumn('acked_by', 'text')
+          .addColumn('acked_at', 'text')
+          .execute();
+        await db.schema
+          .createIndex('digests_open')
+          .on('digests')
+          .columns(['adapter', 'target', 'type_id', 'org_id', 'last_event_at'])
+          .execute();
+
+        await db.schema.alterTable('outbox').addColumn('digest_id', 'integer').execute();
+        await db.schema.alterTable('outbox').addColumn('delivered_at', 'text').execute();
+        await db.schema.alterTable('outbox').addColumn('type_id', 'integer').execute();
+        await db.schema.alterTable('outbox').addColumn('org_id', 'text').execute();
+        await db.schema.alterTable('outbox').addColumn('acked_by', 'text').execute();
+        await db.schema.alterTable('outbox').addColumn('acked_at', 'text').execute();
+        await db.schema
+          .createIndex('outbox_destination_kind')
+          .on('outbox')
+          .columns(['adapter', 'target', 'type_id', 'org_id', 'status'])
+          .execute();
+      },
+    },
   };
 }
 

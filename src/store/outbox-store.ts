@@ -1,4 +1,5 @@
 import type { Kysely, Updateable } from 'kysely';
+import type { Destination } from '../delivery/destination.js';
 import type { Dialect } from './database.js';
 import type { Database } from './schema.js';
 
@@ -8,31 +9,77 @@ export interface Delivery {
   adapter: string;
   target: string;
   attempts: number;
+  typeId: number | null;
+  orgId: string | null;
+  createdAt: string;
 }
 
-/** The outbox of pending deliveries: claimed with a lease, then settled. */
+export interface DeadLetter extends Delivery {
+  lastError: string | null;
+  updatedAt: string;
+}
+
+export interface OutboxStats {
+  byStatus: Record<string, number>;
+  /** Age of the oldest delivery that is due but not taken, in ms; 0 when none waits. */
+  oldestDueMs: number;
+}
+
+type Row = Database['outbox'];
+
+/** The outbox of deliveries: claimed with a lease, then settled. */
 export class OutboxStore {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: Dialect,
   ) {}
 
-  /**
-   * Claims due deliveries for `leaseMs`. A delivery whose lease ran out (its worker died)
-   * is due again, so a crash between claiming and posting loses nothing.
-   */
-  async claimDue(limit: number, leaseMs: number, now = new Date()): Promise<Delivery[]> {
+  /** Destinations with due work, leaving out those a 429 still holds back. */
+  async dueDestinations(limit: number, now = new Date()): Promise<Destination[]> {
     const at = now.toISOString();
-    const leaseUntil = new Date(now.getTime() + leaseMs).toISOString();
+    const rows = await this.db
+      .selectFrom('outbox as o')
+      .leftJoin('destinations as d', (join) =>
+        join.onRef('d.adapter', '=', 'o.adapter').onRef('d.target', '=', 'o.target'),
+      )
+      .select(['o.adapter', 'o.target'])
+      .where((eb) => this.due(eb, at, 'o'))
+      .where((eb) => eb.or([eb('d.blocked_until', 'is', null), eb('d.blocked_until', '<=', at)]))
+      .groupBy(['o.adapter', 'o.target'])
+      .orderBy((eb) => eb.fn.min('o.id'))
+      .limit(limit)
+      .execute();
+    return rows.map((row) => ({ adapter: row.adapter, target: row.target }));
+  }
 
+  /**
+   * Claims up to `limit` due deliveries of one destination for `leaseMs`. A delivery whose
+   * lease ran out (its worker died) is due again, so a crash loses nothing.
+   */
+  async claim(
+    destination: Destination,
+    limit: number,
+    leaseMs: number,
+    kind?: { typeId: number | null; orgId: string | null },
+    now = new Date(),
+  ): Promise<Delivery[]> {
+    const at = now.toISOString();
     const due = this.db
       .selectFrom('outbox')
       .select('id')
-      .where((eb) =>
-        eb.or([
-          eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', at)]),
-          eb.and([eb('status', '=', 'sending'), eb('lease_until', '<=', at)]),
-        ]),
+      .where('adapter', '=', destination.adapter)
+      .where('target', '=', destination.target)
+      .where((eb) => this.due(eb, at))
+      .$if(kind !== undefined, (qb) =>
+        qb
+          .where((eb) =>
+            kind?.typeId === null
+              ? eb('type_id', 'is', null)
+              : eb('type_id', '=', kind?.typeId ?? 0),
+          )
+          .where((eb) =>
+            kind?.orgId === null ? eb('org_id', 'is', null) : eb('org_id', '=', kind?.orgId ?? ''),
+          ),
       )
       .orderBy('id')
       .limit(limit)
@@ -40,45 +87,198 @@ export class OutboxStore {
 
     const rows = await this.db
       .updateTable('outbox')
-      .set((eb) => ({
+      .set({
         status: 'sending',
-        lease_until: leaseUntil,
-        attempts: eb('attempts', '+', 1),
+        lease_until: new Date(now.getTime() + leaseMs).toISOString(),
         updated_at: at,
-      }))
+      })
       .where('id', 'in', due)
       .returningAll()
       .execute();
-
-    return rows.sort((a, b) => Number(a.id) - Number(b.id)).map(toDelivery);
+    return rows.map(toDelivery).sort((a, b) => a.id - b.id);
   }
 
-  async markDone(id: number, messageRef: string): Promise<void> {
-    await this.settle(id, { status: 'done', message_ref: messageRef, last_error: null });
-  }
-
-  async reschedule(id: number, error: string, nextAttemptAt: Date): Promise<void> {
+  async markDone(id: number, messageRef: string, digestId?: number): Promise<void> {
+    const now = new Date().toISOString();
     await this.settle(id, {
-      status: 'pending',
-      last_error: error,
-      next_attempt_at: nextAttemptAt.toISOString(),
+      status: 'done',
+      message_ref: messageRef,
+      last_error: null,
+      digest_id: digestId ?? null,
+      delivered_at: now,
     });
   }
 
-  async markDead(id: number, error: string): Promise<void> {
-    await this.settle(id, { status: 'dead', last_error: error });
+  /** Puts a claimed delivery back, e.g. when the pace allows no more sends just now. */
+  async release(id: number, at: Date): Promise<void> {
+    await this.settle(id, { status: 'pending', next_attempt_at: at.toISOString() });
   }
 
-  async countByStatus(): Promise<Record<string, number>> {
+  async reschedule(id: number, attempts: number, error: string, at: Date): Promise<void> {
+    await this.settle(id, {
+      status: 'pending',
+      attempts,
+      last_error: error,
+      next_attempt_at: at.toISOString(),
+    });
+  }
+
+  async markDead(id: number, attempts: number, error: string): Promise<void> {
+    await this.settle(id, { status: 'dead', attempts, last_error: error });
+  }
+
+  /** Holds back every pending delivery of a destination until `until` (a 429's wait). */
+  async deferDestination(destination: Destination, until: Date): Promise<void> {
+    await this.db
+      .updateTable('outbox')
+      .set({ next_attempt_at: until.toISOString(), updated_at: new Date().toISOString() })
+      .where('adapter', '=', destination.adapter)
+      .where('target', '=', destination.target)
+      .where('status', '=', 'pending')
+      .where('next_attempt_at', '<', until.toISOString())
+      .execute();
+  }
+
+  /** Gives up every open delivery of a destination that cannot be reached any more. */
+  async killDestination(destination: Destination, reason: string): Promise<void> {
+    await this.db
+      .updateTable('outbox')
+      .set({
+        status: 'dead',
+        last_error: reason,
+        lease_until: null,
+        updated_at: new Date().toISOString(),
+      })
+      .where('adapter', '=', destination.adapter)
+      .where('target', '=', destination.target)
+      .where('status', 'in', ['pending', 'sending'])
+      .execute();
+  }
+
+  /** Deliveries of one kind posted one by one since `since`: the start of a possible burst. */
+  async countRecentSingles(
+    destination: Destination,
+    kind: { typeId: number | null; orgId: string | null },
+    since: string,
+  ): Promise<number> {
+    const row = await this.db
+      .selectFrom('outbox')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('adapter', '=', destination.adapter)
+      .where('target', '=', destination.target)
+      .where((eb) =>
+        kind.typeId === null ? eb('type_id', 'is', null) : eb('type_id', '=', kind.typeId),
+      )
+      .where((eb) =>
+        kind.orgId === null ? eb('org_id', 'is', null) : eb('org_id', '=', kind.orgId),
+      )
+      .where('status', '=', 'done')
+      .where('digest_id', 'is', null)
+      .where('delivered_at', '>=', since)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async deadLetters(limit: number, destination?: Destination): Promise<DeadLetter[]> {
+    const rows = await this.db
+      .selectFrom('outbox')
+      .selectAll()
+      .where('status', '=', 'dead')
+      .$if(destination !== undefined, (qb) =>
+        qb
+          .where('adapter', '=', destination?.adapter ?? '')
+          .where('target', '=', destination?.target ?? ''),
+      )
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => ({
+      ...toDelivery(row),
+      lastError: row.last_error,
+      updatedAt: row.updated_at,
+    }));
+  }
+
+  /** Puts dead deliveries back in the queue (of one destination, or all); returns how many. */
+  async retryDead(destination?: Destination): Promise<number> {
+    const result = await this.db
+      .updateTable('outbox')
+      .set({ status: 'pending', attempts: 0, next_attempt_at: new Date().toISOString() })
+      .where('status', '=', 'dead')
+      .$if(destination !== undefined, (qb) =>
+        qb
+          .where('adapter', '=', destination?.adapter ?? '')
+          .where('target', '=', destination?.target ?? ''),
+      )
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  async getDelivery(
+    id: number,
+  ): Promise<
+    | (Delivery & { ackedBy: string | null; ackedAt: string | null; messageRef: string | null })
+    | undefined
+  > {
+    const row = await this.db
+      .selectFrom('outbox')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row
+      ? {
+          ...toDelivery(row),
+          ackedBy: row.acked_by,
+          ackedAt: row.acked_at,
+          messageRef: row.message_ref,
+        }
+      : undefined;
+  }
+
+  /** Records the first acknowledgement; false when someone was first already. */
+  async acknowledge(id: number, by: string, at: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('outbox')
+      .set({ acked_by: by, acked_at: at })
+      .where('id', '=', id)
+      .where('acked_by', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async stats(now = new Date()): Promise<OutboxStats> {
     const rows = await this.db
       .selectFrom('outbox')
       .select((eb) => ['status', eb.fn.countAll().as('n')])
       .groupBy('status')
       .execute();
-    return Object.fromEntries(rows.map((row) => [row.status, Number(row.n)]));
+    const oldest = await this.db
+      .selectFrom('outbox')
+      .select((eb) => eb.fn.min('next_attempt_at').as('at'))
+      .where('status', '=', 'pending')
+      .where('next_attempt_at', '<=', now.toISOString())
+      .executeTakeFirst();
+    const at = oldest?.at ? Date.parse(String(oldest.at)) : Number.NaN;
+    return {
+      byStatus: Object.fromEntries(rows.map((row) => [row.status, Number(row.n)])),
+      oldestDueMs: Number.isNaN(at) ? 0 : Math.max(0, now.getTime() - at),
+    };
   }
 
-  private async settle(id: number, changes: Updateable<Database['outbox']>): Promise<void> {
+  async countByStatus(): Promise<Record<string, number>> {
+    return (await this.stats()).byStatus;
+  }
+
+  // biome-ignore lint/suspicious/noExplicitAny: kysely's expression builder type per table alias
+  private due(eb: any, at: string, table?: string) {
+    const col = (name: string) => (table ? `${table}.${name}` : name);
+    return eb.or([
+      eb.and([eb(col('status'), '=', 'pending'), eb(col('next_attempt_at'), '<=', at)]),
+      eb.and([eb(col('status'), '=', 'sending'), eb(col('lease_until'), '<=', at)]),
+    ]);
+  }
+
+  private async settle(id: number, changes: Updateable<Row>): Promise<void> {
     await this.db
       .updateTable('outbox')
       .set({ ...changes, lease_until: null, updated_at: new Date().toISOString() })
@@ -93,12 +293,18 @@ function toDelivery(row: {
   adapter: string;
   target: string;
   attempts: number;
+  type_id: number | null;
+  org_id: string | null;
+  created_at: string;
 }): Delivery {
   return {
     id: Number(row.id),
     eventId: row.event_id,
     adapter: row.adapter,
     target: row.target,
-    attempts: row.attempts,
+    attempts: Number(row.attempts),
+    typeId: row.type_id === null ? null : Number(row.type_id),
+    orgId: row.org_id,
+    createdAt: row.created_at,
   };
 }

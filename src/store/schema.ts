@@ -42,6 +42,52 @@ export interface OutboxTable {
   message_ref: string | null;
   created_at: string;
   updated_at: string;
+  digest_id: number | null;
+  delivered_at: string | null;
+  type_id: number | null;
+  org_id: string | null;
+  acked_by: string | null;
+  acked_at: string | null;
+}
+
+export interface SubscriptionsTable {
+  id: Generated<number>;
+  adapter: string;
+  target: string;
+  types: string;
+  org_id: string | null;
+  org_name: string | null;
+  created_by: string | null;
+  created_at: string;
+}
+
+export interface DestinationsTable {
+  adapter: string;
+  target: string;
+  broken_reason: string | null;
+  broken_at: string | null;
+  blocked_until: string | null;
+  oncall: string | null;
+  tokens: number | null;
+  refilled_at: string | null;
+  updated_at: string;
+}
+
+export interface DigestsTable {
+  id: Generated<number>;
+  adapter: string;
+  target: string;
+  type_id: number;
+  org_id: string | null;
+  org_name: string | null;
+  started_at: string;
+  last_event_at: string;
+  count: number;
+  message_ref: string | null;
+  dirty: number;
+  next_update_at: string;
+  acked_by: string | null;
+  acked_at: string | null;
 }
 
 export interface ConversationsTable {
@@ -63,6 +109,9 @@ export interface PollerCursorsTable {
 }
 
 export interface Database {
+  subscriptions: SubscriptionsTable;
+  destinations: DestinationsTable;
+  digests: DigestsTable;
   poller_cursors: PollerCursorsTable;
   conversations: ConversationsTable;
   events: EventsTable;

@@ -55,7 +55,7 @@ describe('outbox across a restart', () => {
       log,
     );
     const outbox = new OutboxStore(first.bot.db, 'sqlite');
-    const claimed = await outbox.claimDue(100, 200);
+    const claimed = await outbox.claim({ adapter: 'console', target: 'stdout' }, 100, 200);
     expect(claimed).toHaveLength(15);
     await first.bot.stop();
 

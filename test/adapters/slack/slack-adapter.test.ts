@@ -20,6 +20,7 @@ beforeEach(async () => {
   await slack.start();
   bot = await startTestBot({
     SLACK_BOT_TOKEN: 'xoxb-test',
+    SLACK_PACE_PER_SECOND: '100',
     SLACK_SIGNING_SECRET: SECRET,
     SLACK_DEFAULT_CHANNEL: CHANNEL,
     SLACK_API_URL: slack.apiUrl,

@@ -50,7 +50,7 @@ describe('Teams in local mode with a fake connector', () => {
   beforeEach(async () => {
     connector = new FakeBotConnector();
     await connector.start();
-    bot = await startTestBot({ TEAMS_LOCAL: 'true' });
+    bot = await startTestBot({ TEAMS_LOCAL: 'true', TEAMS_PACE_PER_SECOND: '100' });
   });
 
   afterEach(async () => {
@@ -133,6 +133,7 @@ describe('Teams and Slack side by side', () => {
     bot = await startTestBot({
       TEAMS_LOCAL: 'true',
       SLACK_BOT_TOKEN: 'xoxb-test',
+      SLACK_PACE_PER_SECOND: '100',
       SLACK_SIGNING_SECRET: 'secret',
       SLACK_DEFAULT_CHANNEL: 'C0NOTIFY',
       SLACK_API_URL: slack.apiUrl,
