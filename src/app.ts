@@ -8,10 +8,12 @@ import { SlackAdapter } from '../adapters/slack/index.js';
 import { TeamsAdapter } from '../adapters/teams/index.js';
 import { type CommandReply, runCommand } from './commands/run-command.js';
 import type { Config } from './config/load-config.js';
+import { createAcknowledger } from './delivery/acknowledge.js';
 import type { ChatAdapter, CommandHandler } from './delivery/chat-adapter.js';
 import { DeliveryWorker } from './delivery/delivery-worker.js';
 import { createRouter } from './delivery/router.js';
 import { EmnifyClient } from './emnify-api/emnify-client.js';
+import type { EmnifyEvent } from './events/emnify-event.js';
 import { createHttpApp, listen } from './http/server.js';
 import { mountWebhook } from './http/webhook-route.js';
 import type { IngestDeps } from './ingest/ingest.js';
@@ -42,6 +44,8 @@ export interface BotOptions {
   workerPollMs?: number;
 }
 
+const STUCK_AFTER_MS = 5 * 60_000;
+
 /** Everything a running bot is made of, wired together. */
 export class Bot {
   readonly metrics = new Metrics({ defaults: true });
@@ -49,6 +53,7 @@ export class Bot {
   readonly worker: DeliveryWorker;
   readonly ingestDeps: IngestDeps;
   readonly commands: CommandHandler;
+  readonly outbox: OutboxStore;
   readonly pollers: EventPoller[];
   readonly config: Config;
   private server?: Server;
@@ -62,22 +67,57 @@ export class Bot {
     const { config, log } = options;
     this.config = config;
     this.events = new EventStore(db);
+    this.outbox = new OutboxStore(db, dialect);
+    const destinations = new DestinationStore(db);
+    const digests = new DigestStore(db);
+    const subscriptions = new SubscriptionStore(db);
     const organisations = new OrganisationStore(db);
     const recent = new RecentStore(db);
+    const render = (event: EmnifyEvent) =>
+      buildEventMessage(event, { portalUrl: config.portalUrl });
+    const loadEvent = (id: string) => this.events.getEvent(id);
+    const defaults = async () =>
+      (await Promise.all(adapters.map((adapter) => adapter.defaultDestinations()))).flat();
 
-    this.commands = (text) => runCommand(text, { organisations, recent });
+    this.commands = async (text, origin) => {
+      const destination = { adapter: origin.platform, target: origin.channelId ?? '' };
+      const admins = origin.platform === 'teams' ? config.admins.teams : config.admins.slack;
+      const isDefault = (await defaults()).some(
+        (d) => d.adapter === destination.adapter && d.target === destination.target,
+      );
+      return runCommand(text, {
+        organisations,
+        recent,
+        chat: origin.channelId
+          ? {
+              destination,
+              userId: origin.userId,
+              isAdmin: origin.userId !== undefined && admins.includes(origin.userId),
+              adminSetting: origin.platform === 'teams' ? 'TEAMS_ADMIN_USERS' : 'SLACK_ADMIN_USERS',
+              subscriptions,
+              destinations,
+              outbox: this.outbox,
+              organisations,
+              parseMention: origin.parseMention,
+              isDefault,
+              health: async () => this.pollerHealth(),
+            }
+          : undefined,
+      });
+    };
+
     this.worker = new DeliveryWorker({
-      outbox: new OutboxStore(db, dialect),
-      destinations: new DestinationStore(db),
-      digests: new DigestStore(db),
+      outbox: this.outbox,
+      destinations,
+      digests,
       policy: {
         digestThreshold: config.delivery.digestThreshold,
         digestWindowMs: config.delivery.digestWindowMs,
         maxAttempts: config.delivery.maxAttempts,
       },
       adapters,
-      loadEvent: (id) => this.events.getEvent(id),
-      render: (event) => buildEventMessage(event, { portalUrl: config.portalUrl }),
+      loadEvent,
+      render,
       metrics: this.metrics,
       log: log.child({ component: 'delivery' }),
       pollMs: options.workerPollMs,
@@ -87,14 +127,22 @@ export class Bot {
       metrics: this.metrics,
       route: createRouter({
         notifyTypes: config.notifyEventTypes,
-        subscriptions: new SubscriptionStore(db),
-        destinations: new DestinationStore(db),
-        defaults: async () =>
-          (await Promise.all(adapters.map((adapter) => adapter.defaultDestinations()))).flat(),
+        subscriptions,
+        destinations,
+        defaults,
       }),
       onDeliveries: () => this.worker.kick(),
     };
-    for (const adapter of adapters) adapter.bindCommands(this.commands);
+
+    const acknowledge = createAcknowledger({
+      outbox: this.outbox,
+      digests,
+      loadEvent,
+      render,
+      digestWindowMs: config.delivery.digestWindowMs,
+    });
+    for (const adapter of adapters) adapter.bindCommands({ command: this.commands, acknowledge });
+    this.metrics.observeOutbox(() => this.outbox.stats());
 
     const pollerStore = new PollerStore(db);
     this.pollers = config.emnifyApi.applicationTokens.map((applicationToken, i) => {
@@ -112,10 +160,26 @@ export class Bot {
     });
   }
 
-  /** Ready while the store answers and no poller has failed three times in a row. */
+  /**
+   * Ready while the store answers, no poller has failed three times in a row, and the outbox
+   * is moving: a delivery due for more than five minutes means no worker is taking work.
+   * (Deliveries waiting out a chat outage are not due yet, so an outage keeps the bot ready.)
+   */
   async ready(): Promise<boolean> {
     await databaseAnswers(this.database.db as Kysely<unknown>);
-    return this.pollers.every((poller) => poller.health.consecutiveFailures < 3);
+    const pollersOk = this.pollers.every((poller) => poller.health.consecutiveFailures < 3);
+    const { oldestDueMs } = await this.outbox.stats();
+    return pollersOk && oldestDueMs < STUCK_AFTER_MS;
+  }
+
+  private pollerHealth(): string[] {
+    return this.pollers.map((poller, i) => {
+      const { lastSuccessAt, lastError, consecutiveFailures } = poller.health;
+      const last = lastSuccessAt ? `last success ${lastSuccessAt}` : 'no success yet';
+      const failing =
+        consecutiveFailures > 0 ? `, ${consecutiveFailures} failed: ${lastError}` : '';
+      return `workspace ${i + 1}: ${last}${failing}`;
+    });
   }
 
   /** The store's query builder, for the CLI's direct reads. */

@@ -1,6 +1,6 @@
 import { App, ExpressReceiver } from '@slack/bolt';
 import type { Router } from 'express';
-import type { ChatAdapter, CommandHandler } from '../../src/delivery/chat-adapter.js';
+import type { ChatAdapter, CoreHandlers } from '../../src/delivery/chat-adapter.js';
 import type { Destination } from '../../src/delivery/destination.js';
 import { BotError } from '../../src/errors.js';
 import type { NeutralMessage } from '../../src/messages/message.js';
@@ -121,8 +121,8 @@ export class SlackAdapter implements ChatAdapter {
     if (this.receiver) router.use(this.receiver.router);
   }
 
-  bindCommands(handler: CommandHandler): void {
-    bindSlashCommand(this.app, handler, this.log);
+  bindCommands(handlers: CoreHandlers): void {
+    bindSlashCommand(this.app, handlers, this.log);
   }
 
   /** Checks the token against the Slack API, then opens Socket Mode if configured. */

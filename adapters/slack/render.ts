@@ -1,6 +1,7 @@
 import { fitText } from '../../src/messages/fit-text.js';
 import type { NeutralMessage, Section, Severity } from '../../src/messages/message.js';
 import { escapeMrkdwn, slackDate } from './escape.js';
+import { renderSlackMentions } from './mentions.js';
 
 /** Slack's documented Block Kit limits. */
 export const SLACK_LIMITS = {
@@ -41,7 +42,7 @@ export function renderForSlack(message: NeutralMessage): SlackMessage {
         emoji: true,
       },
     },
-    section(`*${severity.word}* · ${escapeMrkdwn(message.summary)}`),
+    section(`${mentionPrefix(message)}*${severity.word}* · ${escapeMrkdwn(message.summary)}`),
   ];
 
   if (message.fields.length > 0) blocks.push(fieldsBlock(message));
@@ -52,6 +53,11 @@ export function renderForSlack(message: NeutralMessage): SlackMessage {
   blocks.push(...sectionBlocks(message.sections, room), ...tail);
 
   return { text: mrkdwn(message.fallback, SLACK_LIMITS.fallbackText), blocks };
+}
+
+function mentionPrefix(message: NeutralMessage): string {
+  const mention = renderSlackMentions(message.mention);
+  return mention ? `${mention} ` : '';
 }
 
 // Summary text is escaped before it is cut; section() cuts whole characters only, so an

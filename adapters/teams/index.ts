@@ -6,7 +6,7 @@ import {
   type TurnContext,
 } from 'botbuilder';
 import express, { type Router } from 'express';
-import type { ChatAdapter, CommandHandler } from '../../src/delivery/chat-adapter.js';
+import type { ChatAdapter, CoreHandlers } from '../../src/delivery/chat-adapter.js';
 import type { Destination } from '../../src/delivery/destination.js';
 import type { NeutralMessage } from '../../src/messages/message.js';
 import type { Logger } from '../../src/observability/logger.js';
@@ -39,7 +39,7 @@ const PLATFORM = 'teams';
 export class TeamsAdapter implements ChatAdapter {
   readonly name = PLATFORM;
   private readonly adapter: CloudAdapter;
-  private handler?: CommandHandler;
+  private handlers?: CoreHandlers;
 
   constructor(
     private readonly settings: TeamsSettings,
@@ -131,8 +131,8 @@ export class TeamsAdapter implements ChatAdapter {
     });
   }
 
-  bindCommands(handler: CommandHandler): void {
-    this.handler = handler;
+  bindCommands(handlers: CoreHandlers): void {
+    this.handlers = handlers;
   }
 
   async start(): Promise<void> {
@@ -170,7 +170,7 @@ export class TeamsAdapter implements ChatAdapter {
     if (activity.type === ActivityTypes.Message) {
       // Every message refreshes the reference: Teams may move a conversation's service URL.
       await this.remember(conversation);
-      if (this.handler) await answerCommand(context, this.handler, log);
+      if (this.handlers) await answerCommand(context, this.handlers, log);
     }
   }
 

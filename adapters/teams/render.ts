@@ -1,6 +1,7 @@
 import { fitText } from '../../src/messages/fit-text.js';
 import type { NeutralMessage, Section, Severity } from '../../src/messages/message.js';
 import { escapeTeamsMarkdown, teamsDateTime } from './escape.js';
+import { storedMentions, type TeamsMention } from './mentions.js';
 
 /** Budgets that keep a card well under Teams' 28 KB message limit. */
 export const TEAMS_LIMITS = {
@@ -22,6 +23,8 @@ export interface AdaptiveCard {
   fallbackText: string;
   body: CardElement[];
   actions?: CardElement[];
+  /** Teams' extension for mentions inside a card. */
+  msteams?: { entities: unknown[] };
 }
 
 const SEVERITY: Record<Severity, { icon: string; word: string; color: string }> = {
@@ -72,15 +75,37 @@ export function renderCard(message: NeutralMessage): AdaptiveCard {
     fallbackText: md(message.fallback, 1000),
     body,
   };
-  const actions = message.links.map((link) => ({
+  const actions: CardElement[] = message.links.map((link) => ({
     type: 'Action.OpenUrl',
     title: fitText(link.label, 60),
     url: link.url,
   }));
+  for (const action of message.actions) {
+    actions.push({
+      type: 'Action.Submit',
+      title: fitText(action.label, 60),
+      data: { action: action.id, key: action.value },
+      ...(action.style === 'primary' ? { style: 'positive' } : {}),
+    });
+  }
   if (actions.length > 0) card.actions = actions;
+  addMentions(card, storedMentions(message.mention));
 
   addSections(card, message.sections, tail);
   return card;
+}
+
+function addMentions(card: AdaptiveCard, people: TeamsMention[]): void {
+  if (people.length === 0) return;
+  const tags = people.map((who) => `<at>${who.name}</at>`);
+  card.body.unshift({ type: 'TextBlock', text: `🔔 ${tags.join(' ')}`, wrap: true });
+  card.msteams = {
+    entities: people.map((who, i) => ({
+      type: 'mention',
+      text: tags[i],
+      mentioned: { id: who.id, name: who.name },
+    })),
+  };
 }
 
 /** A short plain line for the notification toast and the activity feed. */

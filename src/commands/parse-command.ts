@@ -1,3 +1,4 @@
+import { type ManageCommand, parseManage } from './parse-manage.js';
 import { parseSince } from './parse-since.js';
 import { tokenize } from './tokenize.js';
 
@@ -14,7 +15,7 @@ export interface RecentCommand {
   public: boolean;
 }
 
-export type Command = RecentCommand | { name: 'help' };
+export type Command = RecentCommand | ManageCommand | { name: 'help' };
 
 export type ParseResult = { ok: true; command: Command } | { ok: false; problem: string };
 
@@ -44,10 +45,8 @@ export function parseCommandWords(input: string[], now = new Date()): ParseResul
   if (verb === undefined || verb === 'help' || verb === '--help' || verb === '?') {
     return { ok: true, command: { name: 'help' } };
   }
-  if (verb !== 'recent') {
-    return { ok: false, problem: `I don't know the command "${verb}".` };
-  }
-  return parseRecent(words, now);
+  if (verb === 'recent') return parseRecent(words, now);
+  return parseManage(verb, words) ?? { ok: false, problem: `I don't know the command "${verb}".` };
 }
 
 function parseRecent(words: string[], now: Date): ParseResult {

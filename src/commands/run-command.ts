@@ -2,13 +2,17 @@ import { USER_DELETED, USER_VERIFIED } from '../events/event-catalogue.js';
 import { message, type NeutralMessage } from '../messages/message.js';
 import type { OrganisationStore } from '../store/organisation-store.js';
 import type { RecentStore } from '../store/recent-store.js';
+import { type ChatCommandContext, runManage } from './manage-commands.js';
 import { COMMAND_GRAMMAR, parseCommand, type RecentCommand } from './parse-command.js';
+import { MANAGE_GRAMMAR } from './parse-manage.js';
 import { buildRecentReport, type RecentReport, recentMessage } from './recent-reply.js';
 
 export interface CommandContext {
   organisations: OrganisationStore;
   recent: RecentStore;
   now?: Date;
+  /** Present for commands from a chat channel; absent on the command line. */
+  chat?: ChatCommandContext;
 }
 
 /** A neutral reply; `public` asks the adapter to show it to the whole channel. */
@@ -22,8 +26,10 @@ export interface CommandReply {
 export async function runCommand(text: string, context: CommandContext): Promise<CommandReply> {
   const parsed = parseCommand(text, context.now);
   if (!parsed.ok) return { message: helpMessage(parsed.problem), public: false };
-  if (parsed.command.name === 'help') return { message: helpMessage(), public: false };
-  return runRecent(parsed.command, context);
+  const command = parsed.command;
+  if (command.name === 'help') return { message: helpMessage(), public: false };
+  if (command.name === 'recent') return runRecent(command, context);
+  return { message: await runManage(command, context.chat), public: false };
 }
 
 /** Answers a parsed `recent` command. */
@@ -45,9 +51,18 @@ export async function runRecent(
     organisation = match.organisation;
   }
 
+  const visible = await visibleOrganisations(context.chat);
+  if (organisation && visible && !visible.has(organisation.id)) {
+    const summary = `This channel only sees the organisations it subscribed to; ${
+      organisation.name ?? organisation.id
+    } is not one of them.`;
+    return { message: message({ title: 'Not visible here', summary }), public: false };
+  }
+
   const result = await context.recent.recent({
     typeIds: command.kinds.map((kind) => (kind === 'deleted' ? USER_DELETED : USER_VERIFIED)),
     organisationId: organisation?.id,
+    organisationIds: organisation || !visible ? undefined : [...visible],
     since: command.since,
     limit: command.limit,
   });
@@ -55,13 +70,26 @@ export async function runRecent(
   return { message: recentMessage(command, report), public: command.public, report };
 }
 
+/**
+ * A channel whose subscriptions all name organisations sees only those in `recent`; any
+ * subscription to every organisation, or none at all, shows everything.
+ */
+async function visibleOrganisations(chat: ChatCommandContext | undefined) {
+  if (!chat) return undefined;
+  const subscriptions = await chat.subscriptions.forDestination(chat.destination);
+  if (subscriptions.length === 0 || subscriptions.some((s) => !s.orgId)) return undefined;
+  return new Set(subscriptions.map((s) => s.orgId ?? ''));
+}
+
 /** The grammar, optionally preceded by what was not understood. */
 export function helpMessage(problem?: string): NeutralMessage {
   return message({
     title: problem ? 'Sorry, I did not understand that' : 'emnify users: commands',
+    severity: problem ? 'warn' : 'info',
     summary: problem ?? 'Ask for recent user deletions and verifications, per organisation.',
     fields: [
       { label: 'Usage', value: COMMAND_GRAMMAR },
+      { label: 'Channel settings (admins)', value: MANAGE_GRAMMAR.join(' · ') },
       { label: 'Help', value: 'help' },
     ],
     notes: [

@@ -1,6 +1,7 @@
 import type { Router } from 'express';
 import type { CommandReply } from '../commands/run-command.js';
 import type { NeutralMessage } from '../messages/message.js';
+import type { AckHandler } from './acknowledge.js';
 import type { Destination } from './destination.js';
 
 /** Who asked, on which platform and where; adapters fill what they know. */
@@ -8,10 +9,18 @@ export interface CommandOrigin {
   platform: string;
   userId?: string;
   channelId?: string;
+  /** Reads the platform's mention syntax (for `oncall`) into a value the adapter can render. */
+  parseMention?: (text: string) => string | undefined;
 }
 
 /** The core's command entry, handed to every adapter. */
 export type CommandHandler = (text: string, origin: CommandOrigin) => Promise<CommandReply>;
+
+/** What the core offers adapters: commands, and "Acknowledge" clicks. */
+export interface CoreHandlers {
+  command: CommandHandler;
+  acknowledge: AckHandler;
+}
 
 /**
  * The one interface every chat platform implements. Adapters verify, parse, acknowledge and
@@ -30,8 +39,8 @@ export interface ChatAdapter {
   update(target: string, ref: string, message: NeutralMessage): Promise<void>;
   /** Adds the adapter's HTTP routes to the bot's one server. */
   mount(router: Router): void;
-  /** Connects the platform's commands to the core. */
-  bindCommands(handler: CommandHandler): void;
+  /** Connects the platform's commands and button clicks to the core. */
+  bindCommands(handlers: CoreHandlers): void;
   start(): Promise<void>;
   stop(): Promise<void>;
 }

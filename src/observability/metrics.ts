@@ -58,19 +58,6 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  readonly outboxDepth = new Gauge({
-    name: 'emnify_outbox_deliveries',
-    help: 'Deliveries in the outbox, by status',
-    labelNames: ['status'],
-    registers: [this.registry],
-  });
-
-  readonly outboxOldestDue = new Gauge({
-    name: 'emnify_outbox_oldest_due_seconds',
-    help: 'Age of the oldest delivery that is due but not yet taken',
-    registers: [this.registry],
-  });
-
   readonly polls = new Counter({
     name: 'emnify_api_polls_total',
     help: 'Polls of the emnify API, by outcome',
@@ -89,6 +76,33 @@ export class Metrics {
     help: 'Records read from the emnify API',
     registers: [this.registry],
   });
+
+  /** Reads outbox depth and the oldest due delivery whenever /metrics is scraped. */
+  observeOutbox(read: () => Promise<{ byStatus: Record<string, number>; oldestDueMs: number }>) {
+    this.registry.registerMetric(
+      new Gauge({
+        name: 'emnify_outbox_deliveries',
+        help: 'Deliveries in the outbox, by status',
+        labelNames: ['status'],
+        registers: [],
+        async collect() {
+          const stats = await read();
+          this.reset();
+          for (const [status, n] of Object.entries(stats.byStatus)) this.set({ status }, n);
+        },
+      }),
+    );
+    this.registry.registerMetric(
+      new Gauge({
+        name: 'emnify_outbox_oldest_due_seconds',
+        help: 'Age of the oldest delivery that is due but not yet taken',
+        registers: [],
+        async collect() {
+          this.set((await read()).oldestDueMs / 1000);
+        },
+      }),
+    );
+  }
 
   constructor(options: { defaults?: boolean } = {}) {
     if (options.defaults) collectDefaultMetrics({ register: this.registry });

@@ -6,6 +6,8 @@ import type { Database } from './schema.js';
 export interface RecentQuery {
   typeIds: number[];
   organisationId?: string;
+  /** Only these organisations (a channel's visible ones). */
+  organisationIds?: string[];
   since: string;
   until?: string;
   limit: number;
@@ -63,6 +65,9 @@ export class RecentStore {
       .$if(query.until !== undefined, (qb) => qb.where('occurred_at', '<', query.until ?? ''))
       .$if(query.organisationId !== undefined, (qb) =>
         qb.where('org_id', '=', query.organisationId ?? ''),
+      )
+      .$if(query.organisationIds !== undefined, (qb) =>
+        qb.where('org_id', 'in', query.organisationIds?.length ? query.organisationIds : ['']),
       );
   }
 
