@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { Writable } from 'node:stream';
 import type { Kysely } from 'kysely';
 import { ConsoleAdapter } from '../adapters/console/index.js';
-import { renderForTerminal } from '../adapters/console/render.js';
+import { renderForTerminal, terminalJson } from '../adapters/console/render.js';
 import { SlackAdapter } from '../adapters/slack/index.js';
 import { TeamsAdapter } from '../adapters/teams/index.js';
 import { type CommandReply, runCommand } from './commands/run-command.js';
@@ -13,6 +13,7 @@ import type { ChatAdapter, CommandHandler } from './delivery/chat-adapter.js';
 import { DeliveryWorker } from './delivery/delivery-worker.js';
 import { createRouter } from './delivery/router.js';
 import { EmnifyClient } from './emnify-api/emnify-client.js';
+import { BotError } from './errors.js';
 import type { EmnifyEvent } from './events/emnify-event.js';
 import { createHttpApp, listen } from './http/server.js';
 import { mountWebhook } from './http/webhook-route.js';
@@ -204,7 +205,6 @@ export class Bot {
   async start(): Promise<Server> {
     const { config, log } = this.options;
     await this.startAdapters();
-    this.worker.start();
 
     const app = createHttpApp({
       log,
@@ -223,7 +223,16 @@ export class Bot {
         ),
       ],
     });
-    this.server = await listen(app, config.host, config.port);
+    this.server = await listen(app, config.host, config.port).catch(
+      (error: NodeJS.ErrnoException) => {
+        const why =
+          error.code === 'EADDRINUSE' ? 'is already in use' : `cannot be used (${error.code})`;
+        throw new BotError('config_invalid', `HOST/PORT: ${config.host}:${config.port} ${why}`, {
+          cause: error,
+        });
+      },
+    );
+    this.worker.start();
     for (const poller of this.pollers) poller.start();
     return this.server;
   }
@@ -264,3 +273,5 @@ function configuredAdapters(
 export function renderReplyForTerminal(reply: CommandReply | NeutralMessage): string {
   return renderForTerminal('message' in reply ? reply.message : reply);
 }
+
+export { terminalJson };

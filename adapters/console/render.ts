@@ -2,10 +2,12 @@ import type { NeutralMessage } from '../../src/messages/message.js';
 
 const SEVERITY_TAG = { info: 'INFO', warn: 'WARN', critical: 'CRIT' } as const;
 
-// C0/C1 controls (ESC starts terminal escape sequences) and bidi overrides: an event field
-// must not recolour, move the cursor, or reorder the line it is printed on.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
-const UNSAFE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
+// C0/C1 controls (ESC starts terminal escape sequences), bidi marks and overrides, line and
+// paragraph separators, zero-width characters: an event field must not recolour, move the
+// cursor, hide text, or reorder the line it is printed on.
+const UNSAFE =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
+  /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200B-\u200F\u2028-\u202E\u2060-\u2069\uFEFF]/g;
 
 /** Makes one field safe for a terminal: no control characters, one line. */
 export function plain(text: string): string {
@@ -14,6 +16,14 @@ export function plain(text: string): string {
 
 function utc(iso: string): string {
   return `${iso.slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** JSON for a terminal: as JSON.stringify, with C1 controls and separators escaped too. */
+export function terminalJson(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(
+    /[\u007F-\u009F\u061C\u200B-\u200F\u2028-\u202E\u2060-\u2069\uFEFF]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** Renders a neutral message as a few indented lines of plain text. */

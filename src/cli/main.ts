@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import dotenv from 'dotenv';
-import { Bot, renderReplyForTerminal } from '../app.js';
+import { Bot, renderReplyForTerminal, terminalJson } from '../app.js';
 import { parseCommandWords } from '../commands/parse-command.js';
-import { helpMessage, runRecent } from '../commands/run-command.js';
+import { runRecent } from '../commands/run-command.js';
 import { isLoopbackHost, loadConfig } from '../config/load-config.js';
 import { BotError } from '../errors.js';
 import { parseRecords } from '../events/parse-body.js';
@@ -78,30 +78,28 @@ async function serve(bot: Bot, log: Logger): Promise<number> {
 }
 
 async function recent(bot: Bot, args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      org: { type: 'string' },
-      since: { type: 'string' },
-      limit: { type: 'string' },
-      json: { type: 'boolean', default: false },
-    },
+  const parsed = cliArgs(args, {
+    org: { type: 'string' },
+    since: { type: 'string' },
+    limit: { type: 'string' },
+    json: { type: 'boolean', default: false },
   });
+  if (!parsed) return 2;
+  const { values, positionals } = parsed;
 
   const words = ['recent', ...positionals];
   if (values.org !== undefined) words.push('--org', values.org);
   if (values.since !== undefined) words.push('--since', values.since);
   if (values.limit !== undefined) words.push('--limit', values.limit);
 
-  const parsed = parseCommandWords(words);
-  if (!parsed.ok || parsed.command.name !== 'recent') {
-    const problem = parsed.ok ? 'expected: recent …' : parsed.problem;
-    process.stderr.write(`${renderReplyForTerminal(helpMessage(problem))}\n`);
+  const command = parseCommandWords(words);
+  if (!command.ok || command.command.name !== 'recent' || command.command.public) {
+    const problem = command.ok ? 'the command line takes the options below' : command.problem;
+    process.stderr.write(`emnify-bot recent: ${problem}\n${USAGE}\n`);
     return 2;
   }
 
-  const reply = await runRecent(parsed.command, {
+  const reply = await runRecent(command.command, {
     organisations: new OrganisationStore(bot.db),
     recent: new RecentStore(bot.db),
   });
@@ -109,11 +107,21 @@ async function recent(bot: Bot, args: string[]): Promise<number> {
     process.stderr.write(`${renderReplyForTerminal(reply)}\n`);
     return 1;
   }
-  const output = values.json
-    ? JSON.stringify(reply.report, null, 2)
-    : renderReplyForTerminal(reply);
+  const output = values.json ? terminalJson(reply.report) : renderReplyForTerminal(reply);
   process.stdout.write(`${output}\n`);
   return 0;
+}
+
+type ArgOptions = NonNullable<Parameters<typeof parseArgs>[0]>['options'];
+
+/** parseArgs, with its errors turned into one line and the usage instead of a stack trace. */
+function cliArgs<T extends ArgOptions>(args: string[], options: T) {
+  try {
+    return parseArgs({ args, allowPositionals: true, options });
+  } catch (error) {
+    process.stderr.write(`emnify-bot: ${(error as Error).message.split('\n')[0]}\n${USAGE}\n`);
+    return undefined;
+  }
 }
 
 async function replay(bot: Bot, args: string[], log: Logger): Promise<number> {
@@ -123,7 +131,14 @@ async function replay(bot: Bot, args: string[], log: Logger): Promise<number> {
     return 2;
   }
 
-  const records = parseRecords(await readFile(file, 'utf8'));
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    process.stderr.write(`emnify-bot replay: cannot read ${file}: ${(error as Error).message}\n`);
+    return 1;
+  }
+  const records = parseRecords(text);
   const result = await ingestRecords(records, bot.ingestDeps, log, 'replay');
   await bot.startAdapters();
   await bot.worker.drain();

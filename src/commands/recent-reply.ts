@@ -1,6 +1,6 @@
 import type { EmnifyEvent } from '../events/emnify-event.js';
 import { USER_DELETED } from '../events/event-catalogue.js';
-import { partyName } from '../messages/event-message.js';
+import { deletedAccount, partyName } from '../messages/event-message.js';
 import { type ListItem, message, type NeutralMessage, type Section } from '../messages/message.js';
 import type { RecentResult } from '../store/recent-store.js';
 import type { RecentCommand } from './parse-command.js';
@@ -36,8 +36,7 @@ export interface RecentReport {
 
 export function toEntry(event: EmnifyEvent): RecentEntry {
   if (event.typeId === USER_DELETED) {
-    const detail = event.detail as { user?: { username?: string; name?: string; id?: unknown } };
-    const account = detail?.user;
+    const account = deletedAccount(event);
     return {
       id: event.id,
       kind: 'deleted',

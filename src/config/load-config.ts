@@ -42,15 +42,14 @@ const typeList = z
   .optional()
   .transform((value, ctx) => {
     const parts = (value ?? '41,46').split(',').map((part) => part.trim());
-    const ids = parts.filter(Boolean).map(Number);
-    if (ids.some((id) => !Number.isInteger(id) || id < 0)) {
+    if (parts.some((part) => !/^\d{1,6}$/.test(part))) {
       ctx.addIssue({
         code: 'custom',
         message: 'expected comma-separated event type ids, e.g. 41,46',
       });
       return z.NEVER;
     }
-    return ids;
+    return parts.map(Number);
   });
 
 const byteSize = z
@@ -64,7 +63,12 @@ const byteSize = z
     }
     const unit = (match[2] ?? 'b').toLowerCase();
     const factor = unit === 'mb' ? 1024 * 1024 : unit === 'kb' ? 1024 : 1;
-    return Number(match[1]) * factor;
+    const bytes = Number(match[1]) * factor;
+    if (bytes < 1024 || bytes > 1024 ** 3) {
+      ctx.addIssue({ code: 'custom', message: 'must be between 1kb and 1024mb' });
+      return z.NEVER;
+    }
+    return bytes;
   });
 
 const idList = z
@@ -79,7 +83,12 @@ const idList = z
 
 const envSchema = z.object({
   HOST: z.string().trim().min(1).default('127.0.0.1'),
-  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  PORT: z
+    .string()
+    .regex(/^\d{1,5}$/, 'expected a port number from 0 to 65535')
+    .default('3000')
+    .transform(Number)
+    .refine((port) => port <= 65_535, 'expected a port number from 0 to 65535'),
   DATABASE_URL: z
     .string()
     .trim()
@@ -90,12 +99,12 @@ const envSchema = z.object({
   EMNIFY_WEBHOOK_TOKEN: optionalText,
   WEBHOOK_BODY_LIMIT: byteSize,
   NOTIFY_EVENT_TYPES: typeList,
-  EMNIFY_PORTAL_URL: z.url().default('https://portal.emnify.com'),
+  EMNIFY_PORTAL_URL: z.url({ protocol: /^https?$/ }).default('https://portal.emnify.com'),
   SLACK_BOT_TOKEN: optionalText,
   SLACK_SIGNING_SECRET: optionalText,
   SLACK_APP_TOKEN: optionalText,
   SLACK_DEFAULT_CHANNEL: optionalText,
-  SLACK_API_URL: z.url().optional(),
+  SLACK_API_URL: z.url({ protocol: /^https?$/ }).optional(),
   MicrosoftAppId: optionalText,
   MicrosoftAppPassword: optionalText,
   MicrosoftAppType: z
@@ -113,7 +122,7 @@ const envSchema = z.object({
         .filter(Boolean),
     ),
   EMNIFY_APPLICATION_TOKEN: optionalText,
-  EMNIFY_API_URL: z.url().default('https://cdn.emnify.net'),
+  EMNIFY_API_URL: z.url({ protocol: /^https?$/ }).default('https://cdn.emnify.net'),
   EMNIFY_BACKFILL: duration('7d', THIRTY_DAYS),
   EMNIFY_POLL_INTERVAL: duration('60s'),
   DIGEST_THRESHOLD: z.coerce.number().int().min(1).max(10_000).default(5),

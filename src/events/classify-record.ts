@@ -24,11 +24,29 @@ export function classifyRecord(record: unknown): ClassifiedRecord {
   }
 
   const object = record as Record<string, unknown>;
+  if (nestedDeeperThan(object, MAX_DEPTH)) {
+    return { kind: 'invalid', error: `record nests deeper than ${MAX_DEPTH} levels` };
+  }
   if (isUsageRecord(object)) return { kind: 'usage' };
 
   const parsed = emnifyEventSchema.safeParse(object);
   if (!parsed.success) return { kind: 'invalid', error: explain(parsed.error, object) };
   return { kind: 'event', event: toEmnifyEvent(parsed.data), raw: object };
+}
+
+// Real events nest four or five levels; far deeper would break storing them.
+const MAX_DEPTH = 32;
+
+/** Walks without recursion, so a hostile record cannot exhaust the stack. */
+export function nestedDeeperThan(value: unknown, max: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop() as [unknown, number];
+    if (item === null || typeof item !== 'object') continue;
+    if (depth > max) return true;
+    for (const child of Object.values(item)) stack.push([child, depth + 1]);
+  }
+  return false;
 }
 
 function describe(value: unknown): string {

@@ -7,11 +7,21 @@ export type Severity = 'info' | 'warn' | 'critical';
 // booleans, timestamps to ISO UTC) happen once in toEmnifyEvent: on a 3000-record body a
 // transform per field costs as much as all the checks together.
 
+const MAX_ID = 18_446_744_073_709_551_615n;
+
 /** An id as emnify sends it: a 64-bit integer, or its decimal string when beyond 2^53. */
 const decimalId = z.union([
   z.number().int().nonnegative(),
-  z.string().regex(/^\d{1,20}$/, 'expected a decimal id'),
+  z
+    .string()
+    .regex(/^\d{1,20}$/, 'expected a decimal id')
+    .refine((text) => !/^\d+$/.test(text) || BigInt(text) <= MAX_ID, 'id is beyond 64 bits'),
 ]);
+
+/** The one spelling of an id: decimal digits without leading zeros ("0085" is 85). */
+export function canonicalId(id: number | string): string {
+  return typeof id === 'number' ? String(id) : BigInt(id).toString();
+}
 const optionalId = z.union([z.number(), z.string()]).nullish();
 const text = z.string().nullish();
 
@@ -100,7 +110,7 @@ export function toEmnifyEvent(envelope: Envelope): EmnifyEvent {
   const source = envelope.event_source;
 
   return {
-    id: String(envelope.id),
+    id: canonicalId(envelope.id),
     typeId: envelope.event_type.id,
     typeDescription: envelope.event_type.description ?? undefined,
     occurredAt: normaliseTimestamp(envelope.timestamp) ?? envelope.timestamp,
@@ -109,7 +119,7 @@ export function toEmnifyEvent(envelope: Envelope): EmnifyEvent {
     alert: isAlert(envelope.alert),
     description: envelope.description ?? undefined,
     organisation: organisation
-      ? { id: String(organisation.id), name: organisation.name ?? undefined }
+      ? { id: canonicalId(organisation.id), name: organisation.name ?? undefined }
       : undefined,
     user: user
       ? { id: idText(user.id), name: user.name ?? undefined, username: user.username ?? undefined }

@@ -32,9 +32,15 @@ export function parseJsonExact(text: string): unknown {
 }
 
 function notJson(error: unknown): BotError {
+  if (error instanceof RangeError) {
+    return new BotError('body_not_json', 'body is nested too deeply to read', { cause: error });
+  }
   const reason = error instanceof Error ? error.message : String(error);
   return new BotError('body_not_json', `body is not valid JSON: ${reason}`, { cause: error });
 }
+
+/** The Data Streamer batches at most 10,000 records; more in one body is refused whole. */
+export const MAX_RECORDS = 10_000;
 
 /**
  * Parses a webhook body into its records: a JSON array of records, or one record object.
@@ -43,7 +49,15 @@ export function parseRecords(text: string): unknown[] {
   if (text.trim() === '') throw new BotError('body_empty', 'body is empty: expected JSON records');
 
   const value = parseJsonExact(text);
-  if (Array.isArray(value)) return value;
+  if (Array.isArray(value)) {
+    if (value.length > MAX_RECORDS) {
+      throw new BotError(
+        'body_too_large',
+        `body holds ${value.length} records; send at most ${MAX_RECORDS} per request`,
+      );
+    }
+    return value;
+  }
   if (value !== null && typeof value === 'object') return [value];
   throw new BotError(
     'body_not_records',

@@ -12,7 +12,7 @@ const CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
  */
 export function normaliseTimestamp(text: string): string | undefined {
   // Most events already carry the canonical form; a round trip proves the date is real.
-  if (text.length === 24 && CANONICAL.test(text)) {
+  if (text.length === 24 && CANONICAL.test(text) && isRealDate(text.slice(0, 10))) {
     const millis = Date.parse(text);
     if (!Number.isNaN(millis) && new Date(millis).toISOString() === text) return text;
   }
@@ -21,6 +21,7 @@ export function normaliseTimestamp(text: string): string | undefined {
   if (!match) return undefined;
 
   const [, date, time, zone] = match;
+  if (!isRealDate(date ?? '')) return undefined;
   const offset = !zone || zone.toUpperCase() === 'Z' ? 'Z' : withColon(zone);
   const millis = Date.parse(`${date}T${trimFraction(time ?? '')}${offset}`);
   return Number.isNaN(millis) ? undefined : new Date(millis).toISOString();
@@ -34,4 +35,12 @@ function withColon(zone: string): string {
 function trimFraction(time: string): string {
   const [clock, fraction] = time.split('.');
   return fraction ? `${clock}.${fraction.slice(0, 3).padEnd(3, '0')}` : (clock ?? '');
+}
+
+// Date.parse moves 2026-02-30 to 2026-03-02 instead of refusing it.
+function isRealDate(date: string): boolean {
+  const [year, month, day] = date.split('-').map(Number);
+  if (!year || !month || !day) return false;
+  const probe = new Date(Date.UTC(year, month - 1, day));
+  return probe.getUTCMonth() === month - 1 && probe.getUTCDate() === day;
 }

@@ -1,10 +1,26 @@
 import { BotError } from '../errors.js';
 
-const UTF8_LABELS = new Set(['utf-8', 'utf8', 'unicode-1-1-utf-8', 'x-unicode20utf8']);
+// Every spelling of UTF-8 the WHATWG Encoding standard knows, plus ASCII (a subset of it).
+const UTF8_LABELS = new Set([
+  'utf-8',
+  'utf8',
+  'unicode-1-1-utf-8',
+  'unicode11utf8',
+  'unicode20utf8',
+  'x-unicode20utf8',
+  'us-ascii',
+  'ascii',
+]);
 const UTF16_LABELS: Record<string, 'utf-16le' | 'utf-16be'> = {
   'utf-16': 'utf-16le',
+  utf16: 'utf-16le',
   'utf-16le': 'utf-16le',
   'utf-16be': 'utf-16be',
+  'ucs-2': 'utf-16le',
+  unicode: 'utf-16le',
+  csunicode: 'utf-16le',
+  unicodefeff: 'utf-16le',
+  unicodefffe: 'utf-16be',
 };
 
 /** The charset parameter of a Content-Type header, lower-cased and unquoted. */
@@ -15,24 +31,27 @@ export function charsetOf(contentType: string | undefined): string | undefined {
 
 /**
  * Decodes a JSON body to text. JSON is Unicode: UTF-8 in any spelling of its name, or
- * UTF-16 (declared, or recognised by its byte order mark). A UTF-8 BOM is dropped.
+ * UTF-16 (declared, or recognised by its byte order mark, which wins over the label's
+ * default byte order). A byte order mark is dropped.
  */
 export function decodeJsonBody(body: Buffer, contentType: string | undefined): string {
   const charset = charsetOf(contentType);
-  const utf16 = charset ? UTF16_LABELS[charset] : bomEncoding(body);
-
-  if (utf16) return new TextDecoder(utf16, { fatal: true }).decode(body).replace(/^\uFEFF/, '');
-  if (charset && !UTF8_LABELS.has(charset)) {
+  const declared = charset ? UTF16_LABELS[charset] : undefined;
+  const bom = bomEncoding(body);
+  if (charset && !declared && !UTF8_LABELS.has(charset)) {
     throw new BotError(
       'charset_unsupported',
       `charset "${charset}" is not supported: send JSON as UTF-8 (or UTF-16)`,
     );
   }
 
+  const encoding = bom ?? declared ?? 'utf-8';
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(body).replace(/^\uFEFF/, '');
+    return new TextDecoder(encoding, { fatal: true }).decode(body).replace(/^\uFEFF/, '');
   } catch (error) {
-    throw new BotError('body_not_json', 'body is not valid UTF-8 text', { cause: error });
+    throw new BotError('body_not_json', `body is not valid ${encoding.toUpperCase()} text`, {
+      cause: error,
+    });
   }
 }
 

@@ -31,6 +31,13 @@ export function mountWebhook(router: Router, options: WebhookOptions): void {
       }
       next();
     },
+    (req, _res, next) => {
+      // HTTP says x-gzip is gzip; the body reader knows only the short name.
+      if (/^\s*x-gzip\s*$/i.test(req.get('content-encoding') ?? '')) {
+        req.headers['content-encoding'] = 'gzip';
+      }
+      next();
+    },
     readBody,
     async (req, res) => {
       requestSequence += 1;

@@ -1,6 +1,7 @@
 import type { RouteEvents } from '../delivery/destination.js';
-import { classifyRecord } from '../events/classify-record.js';
+import { classifyRecord, nestedDeeperThan } from '../events/classify-record.js';
 import type { EmnifyEvent } from '../events/emnify-event.js';
+import { isKnownEventType } from '../events/event-catalogue.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { EventStore, Quarantined } from '../store/event-store.js';
@@ -92,16 +93,15 @@ function record(
   for (const event of events) {
     if (stored.has(event.id)) perType.set(event.typeId, (perType.get(event.typeId) ?? 0) + 1);
   }
-  for (const [type, count] of perType) metrics.eventsStored.inc({ type: String(type) }, count);
+  for (const [type, count] of perType) {
+    // Unknown ids share one label, so hostile or future types cannot grow /metrics forever.
+    const label = isKnownEventType(type) ? String(type) : 'other';
+    metrics.eventsStored.inc({ type: label }, count);
+  }
 }
 
 function quarantineText(record: unknown): string {
-  let text: string;
-  try {
-    text = JSON.stringify(record) ?? String(record);
-  } catch {
-    // Only a cyclic or BigInt value gets here, which JSON bodies cannot produce.
-    text = String(record);
-  }
+  if (nestedDeeperThan(record, 64)) return '(record nested too deeply to keep)';
+  const text = JSON.stringify(record) ?? String(record);
   return text.length > MAX_QUARANTINED_CHARS ? `${text.slice(0, MAX_QUARANTINED_CHARS)}…` : text;
 }

@@ -29,15 +29,20 @@ function orgName(event: EmnifyEvent): string {
   return org.name ?? `organisation ${org.id}`;
 }
 
-function deletedAccount(event: EmnifyEvent): Party | undefined {
-  const detail = event.detail as { user?: { id?: unknown; username?: unknown; name?: unknown } };
-  const user = detail?.user;
+/**
+ * The account a type 46 event deleted (`detail.user`). `detail` is not validated by the
+ * schema, so only plain strings and numbers are taken from it.
+ */
+export function deletedAccount(event: EmnifyEvent): Party | undefined {
+  const detail = event.detail as { user?: unknown } | null | undefined;
+  const user = detail?.user as Record<string, unknown> | null | undefined;
   if (!user || typeof user !== 'object') return undefined;
-  return {
-    id: user.id === undefined || user.id === null ? undefined : String(user.id),
-    username: typeof user.username === 'string' ? user.username : undefined,
-    name: typeof user.name === 'string' ? user.name : undefined,
-  };
+  return { id: scalar(user.id), username: scalar(user.username), name: scalar(user.name) };
+}
+
+function scalar(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  return typeof value === 'number' && Number.isFinite(value) ? String(value) : undefined;
 }
 
 function userDeleted(event: EmnifyEvent, options: MessageOptions): NeutralMessage {

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, type SqliteDatabase, SqliteDialect } from 'kysely';
 import pg from 'pg';
+import { BotError } from '../errors.js';
 import { migrateToLatest } from './migrations.js';
 import type { Database } from './schema.js';
 
@@ -19,6 +20,19 @@ export interface OpenDatabase {
  * `postgres://…`) and migrates it to the newest schema.
  */
 export async function openDatabase(url: string): Promise<OpenDatabase> {
+  try {
+    return await open(url);
+  } catch (error) {
+    const reason = (error as Error).cause instanceof Error ? (error as Error).cause : error;
+    throw new BotError(
+      'store_unavailable',
+      `DATABASE_URL: cannot open the store (${(reason as Error).message})`,
+      { cause: error },
+    );
+  }
+}
+
+async function open(url: string): Promise<OpenDatabase> {
   const dialect: Dialect = url.startsWith('sqlite:') ? 'sqlite' : 'postgres';
   const db =
     dialect === 'sqlite'

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Database } from './schema.js';
 
 export interface Organisation {
@@ -28,7 +28,8 @@ export class OrganisationStore {
       .where((eb) =>
         eb.or([
           eb('id', '=', wanted),
-          eb('name_folded', 'like', eb.val(pattern)).$castTo<boolean>(),
+          // SQLite's LIKE has no escape character unless one is named.
+          sql<boolean>`${eb.ref('name_folded')} like ${pattern} escape '\\'`,
         ]),
       )
       .orderBy('name')

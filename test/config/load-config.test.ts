@@ -35,6 +35,15 @@ describe('loadConfig', () => {
     [{ HOST: '0.0.0.0', EMNIFY_WEBHOOK_TOKEN: 't', TEAMS_LOCAL: 'true' }, /^TEAMS_LOCAL: /],
     [{ SLACK_BOT_TOKEN: 'xoxb-1' }, /^SLACK_SIGNING_SECRET: required/],
     [{ SLACK_API_URL: 'not a url', SLACK_BOT_TOKEN: 'x' }, /^SLACK_API_URL: /],
+    [{ PORT: '0x10' }, /^PORT: expected a port number/],
+    [{ PORT: '1e3' }, /^PORT: /],
+    [{ NOTIFY_EVENT_TYPES: '0x29,1e1' }, /^NOTIFY_EVENT_TYPES: /],
+    [{ NOTIFY_EVENT_TYPES: ',,,' }, /^NOTIFY_EVENT_TYPES: /],
+    [{ WEBHOOK_BODY_LIMIT: '0' }, /^WEBHOOK_BODY_LIMIT: must be between/],
+    [{ WEBHOOK_BODY_LIMIT: '99999999999999999999mb' }, /^WEBHOOK_BODY_LIMIT: /],
+    [{ EMNIFY_PORTAL_URL: 'javascript:alert(1)' }, /^EMNIFY_PORTAL_URL: /],
+    [{ MicrosoftAppId: 'x', MicrosoftAppPassword: 'y' }, /^MicrosoftAppTenantId: required/],
+    [{ MicrosoftAppId: 'x' }, /^MicrosoftAppPassword: required/],
   ])('stops on %j with one line naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
   });

@@ -28,3 +28,23 @@ describe('logger', () => {
     );
   });
 });
+
+describe('logger and errors', () => {
+  it('keeps the message and stack of a logged error, masked', () => {
+    let written = '';
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        written += chunk.toString();
+        done();
+      },
+    });
+    createLogger('info', sink).error(
+      { err: new Error('send to jana.keller@nordwind.example.com failed') },
+      'delivery given up',
+    );
+    const line = JSON.parse(written) as { err: { message: string; stack: string; type: string } };
+    expect(line.err.type).toBe('Error');
+    expect(line.err.message).toBe('send to j***@nordwind.example.com failed');
+    expect(line.err.stack).toContain('logger.test.ts');
+  });
+});
