@@ -22,6 +22,16 @@ function post(body: string | Buffer, headers: Record<string, string> = {}) {
   });
 }
 
+interface Answer {
+  stored: number;
+  duplicates: number;
+  rejected: Array<{ index: number; error: string }>;
+}
+
+async function answerOf(response: Promise<Response>): Promise<Answer> {
+  return (await (await response).json()) as Answer;
+}
+
 function event(id: string, extra = ''): string {
   return `{"id":${id},"timestamp":"2026-11-19T09:30:00.000Z","event_type":{"id":30}${extra}}`;
 }
@@ -86,7 +96,7 @@ describe('encodings that once gave 500', () => {
 
 describe('ids and times', () => {
   it('reads 8500001 and "08500001" as one event', async () => {
-    const answer = await (await post(`[${event('8500001')},${event('"08500001"')}]`)).json();
+    const answer = await answerOf(post(`[${event('8500001')},${event('"08500001"')}]`));
     expect(answer).toMatchObject({ stored: 1, duplicates: 1 });
   });
 
@@ -100,7 +110,7 @@ describe('ids and times', () => {
 
   it('rejects a date that does not exist instead of moving it', async () => {
     const body = event('5').replace('2026-11-19T09:30:00.000Z', '2026-02-30T00:00:00Z');
-    const answer = await (await post(body)).json();
+    const answer = await answerOf(post(body));
     expect(answer.rejected[0].error).toMatch(/unrecognised timestamp "2026-02-30/);
   });
 });
