@@ -12,16 +12,13 @@ export function maskEmails(text: string): string {
 function maskDeep(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return maskEmails(value);
   if (value instanceof Error) {
-    // Spread would drop message and stack (not enumerable); keep them, masked.
-    const { code, status } = value as Error & { code?: unknown; status?: unknown };
-    return {
-      type: value.name,
+    // A masked copy of the same class, so pino's error serializer still names its type.
+    const copy = Object.create(Object.getPrototypeOf(value)) as Error;
+    Object.assign(copy, value, {
       message: maskEmails(value.message),
       stack: value.stack ? maskEmails(value.stack) : undefined,
-      code,
-      status,
-      cause: value.cause instanceof Error ? maskEmails(value.cause.message) : undefined,
-    };
+    });
+    return copy;
   }
   if (depth > 4 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((item) => maskDeep(item, depth + 1));
