@@ -115,6 +115,7 @@ export class Bot {
         digestThreshold: config.delivery.digestThreshold,
         digestWindowMs: config.delivery.digestWindowMs,
         maxAttempts: config.delivery.maxAttempts,
+        leaseMs: config.delivery.leaseMs,
       },
       adapters,
       loadEvent,

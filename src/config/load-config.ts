@@ -127,6 +127,7 @@ const envSchema = z.object({
   EMNIFY_POLL_INTERVAL: duration('60s'),
   DIGEST_THRESHOLD: z.coerce.number().int().min(1).max(10_000).default(5),
   DIGEST_WINDOW: duration('5m'),
+  DELIVERY_LEASE: duration('60s'),
   DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(10),
   SLACK_ADMIN_USERS: idList,
   SLACK_PACE_PER_SECOND: z.coerce.number().positive().max(1000).default(1),
@@ -172,6 +173,7 @@ export interface Config {
     digestThreshold: number;
     digestWindowMs: number;
     maxAttempts: number;
+    leaseMs: number;
   };
   /** Chat user ids allowed to change subscriptions, on-call and retries, per platform. */
   admins: { slack: string[]; teams: string[] };
@@ -243,6 +245,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       digestThreshold: e.DIGEST_THRESHOLD,
       digestWindowMs: e.DIGEST_WINDOW,
       maxAttempts: e.DELIVERY_MAX_ATTEMPTS,
+      leaseMs: e.DELIVERY_LEASE,
     },
     admins: { slack: e.SLACK_ADMIN_USERS, teams: e.TEAMS_ADMIN_USERS },
     logLevel: e.LOG_LEVEL,

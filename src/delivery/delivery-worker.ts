@@ -166,6 +166,8 @@ export class DeliveryWorker {
   /**
    * Puts a group into a digest when its kind is bursting: a digest of that kind is still
    * open, or the group plus what was posted singly in the window passes the threshold.
+   * Deliveries are linked to the digest before its message is posted, so a crash between
+   * the two repeats the post at most once and never counts an event twice.
    */
   private async digested(
     adapter: ChatAdapter,
@@ -173,58 +175,53 @@ export class DeliveryWorker {
     kind: Kind,
     group: Delivery[],
   ): Promise<boolean> {
-    const { outbox, digests } = this.options;
+    const { outbox, digests, metrics } = this.options;
     if (kind.typeId === null) return false;
     const now = new Date();
     const since = new Date(now.getTime() - this.policy.digestWindowMs).toISOString();
     const digestKind = { typeId: kind.typeId, orgId: kind.orgId };
+    const ids = group.map((delivery) => delivery.id);
 
-    const open = await digests.open(destination, digestKind, since);
-    if (open?.messageRef) {
-      await digests.grow(open.id, group.length, now.toISOString());
-      for (const delivery of group) await outbox.markDone(delivery.id, open.messageRef, open.id);
-      this.options.metrics.deliveries.inc(
-        { adapter: adapter.name, outcome: 'digested' },
-        group.length,
-      );
-      return true;
-    }
-
-    const singles = await outbox.countRecentSingles(destination, kind, since);
-    if (!open && group.length + singles <= this.policy.digestThreshold) return false;
-
-    const [tokens] = await Promise.all([
-      this.options.destinations.takeTokens(destination, 1, adapter.pace),
-    ]);
-    if (tokens === 0) {
-      const wait = new Date(Date.now() + 1000 / adapter.pace.perSecond);
-      for (const delivery of group) await outbox.release(delivery.id, wait);
-      return true;
-    }
-
-    const first = await this.options.loadEvent(group[0]?.eventId ?? '');
-    const digest =
-      open ??
-      (await digests.create(
+    let digest = await digests.open(destination, digestKind, since);
+    if (!digest) {
+      const singles = await outbox.countRecentSingles(destination, kind, since);
+      if (group.length + singles <= this.policy.digestThreshold) return false;
+      const first = await this.options.loadEvent(group[0]?.eventId ?? '');
+      const orgName = first?.organisation?.name ?? null;
+      digest = await digests.create(
         destination,
-        { ...digestKind, orgName: first?.organisation?.name ?? null },
-        group.length + singles,
+        { ...digestKind, orgName },
+        singles,
         now.toISOString(),
-      ));
-    // The digest's events are linked first (as sending) so its list can show them.
+      );
+    }
+    await digests.link(digest.id, ids, now.toISOString());
+
+    if (digest.messageRef) {
+      for (const id of ids) await outbox.markDone(id, digest.messageRef, digest.id);
+      metrics.deliveries.inc({ adapter: adapter.name, outcome: 'digested' }, ids.length);
+      return true;
+    }
+
+    if ((await this.options.destinations.takeTokens(destination, 1, adapter.pace)) === 0) {
+      const wait = new Date(Date.now() + 1000 / adapter.pace.perSecond);
+      for (const id of ids) await outbox.release(id, wait);
+      return true;
+    }
     try {
-      const message = await this.digestMessage(digest, destination);
-      const ref = await adapter.deliver(destination.target, message);
+      const ref = await adapter.deliver(
+        destination.target,
+        await this.digestMessage(digest, destination),
+      );
       const next = new Date(Date.now() + this.policy.digestUpdateMs).toISOString();
       await digests.setRef(digest.id, ref, next);
-      for (const delivery of group) await outbox.markDone(delivery.id, ref, digest.id);
-      this.options.metrics.deliveries.inc({ adapter: adapter.name, outcome: 'digest' });
-      this.options.metrics.deliveries.inc(
-        { adapter: adapter.name, outcome: 'digested' },
-        group.length,
-      );
+      for (const id of ids) await outbox.markDone(id, ref, digest.id);
+      metrics.deliveries.inc({ adapter: adapter.name, outcome: 'digest' });
+      metrics.deliveries.inc({ adapter: adapter.name, outcome: 'digested' }, ids.length);
     } catch (error) {
-      for (const delivery of group) await this.failed(delivery, error);
+      for (const delivery of group) {
+        if (await this.failed(delivery, error)) break;
+      }
     }
     return true;
   }
@@ -256,18 +253,19 @@ export class DeliveryWorker {
       if ((await this.options.destinations.takeTokens(destination, 1, adapter.pace)) === 0)
         continue;
 
+      // Marked up to date before rendering: events linked meanwhile mark it out of date
+      // again, so none is left out of the next update.
       const next = new Date(Date.now() + this.policy.digestUpdateMs).toISOString();
+      await digests.markUpdated(digest.id, next);
       try {
         await adapter.update(
           digest.target,
           digest.messageRef,
           await this.digestMessage(digest, destination),
         );
-        await digests.markUpdated(digest.id, next);
         this.options.metrics.deliveries.inc({ adapter: adapter.name, outcome: 'digest_update' });
       } catch (error) {
-        // The next pass tries again; the digest stays marked as out of date.
-        await digests.setRef(digest.id, digest.messageRef, next);
+        await digests.markDirty(digest.id);
         this.options.log.warn({ err: error, digest: digest.id }, 'digest update failed');
       }
     }

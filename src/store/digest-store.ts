@@ -12,41 +12,41 @@ export interface Digest {
   orgName: string | null;
   startedAt: string;
   lastEventAt: string;
+  /** Events the digest stands for: those posted singly before it began, and those linked. */
   count: number;
   messageRef: string | null;
   ackedBy: string | null;
   ackedAt: string | null;
 }
 
+type Kind = { typeId: number; orgId: string | null };
+
 /** Digests: one message standing for a burst of events of one kind, updated in place. */
 export class DigestStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   /** The digest of this kind still collecting (its last event within the window), if any. */
-  async open(
-    destination: Destination,
-    kind: { typeId: number; orgId: string | null },
-    since: string,
-  ): Promise<Digest | undefined> {
-    const row = await this.db
-      .selectFrom('digests')
-      .selectAll()
-      .where('adapter', '=', destination.adapter)
-      .where('target', '=', destination.target)
-      .where('type_id', '=', kind.typeId)
+  async open(destination: Destination, kind: Kind, since: string): Promise<Digest | undefined> {
+    const row = await this.withTotal()
+      .where('digests.adapter', '=', destination.adapter)
+      .where('digests.target', '=', destination.target)
+      .where('digests.type_id', '=', kind.typeId)
       .where((eb) =>
-        kind.orgId === null ? eb('org_id', 'is', null) : eb('org_id', '=', kind.orgId),
+        kind.orgId === null
+          ? eb('digests.org_id', 'is', null)
+          : eb('digests.org_id', '=', kind.orgId),
       )
-      .where('last_event_at', '>=', since)
-      .orderBy('id', 'desc')
+      .where('digests.last_event_at', '>=', since)
+      .orderBy('digests.id', 'desc')
       .executeTakeFirst();
     return row ? toDigest(row) : undefined;
   }
 
+  /** Starts a digest; `postedSingly` counts the burst's events already posted one by one. */
   async create(
     destination: Destination,
-    kind: { typeId: number; orgId: string | null; orgName: string | null },
-    count: number,
+    kind: Kind & { orgName: string | null },
+    postedSingly: number,
     now: string,
   ): Promise<Digest> {
     const row = await this.db
@@ -59,42 +59,51 @@ export class DigestStore {
         org_name: kind.orgName,
         started_at: now,
         last_event_at: now,
-        count,
+        count: postedSingly,
         message_ref: null,
         dirty: 0,
         next_update_at: now,
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    return toDigest(row);
+    return toDigest({ ...row, linked: 0 });
+  }
+
+  /**
+   * Links deliveries to a digest (they stay claimed until its message is posted) and marks
+   * the message out of date. Linking twice is harmless: the count is derived, not added.
+   */
+  async link(id: number, deliveryIds: number[], now: string): Promise<void> {
+    if (deliveryIds.length === 0) return;
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('outbox')
+        .set({ digest_id: id })
+        .where('id', 'in', deliveryIds)
+        .execute();
+      await trx
+        .updateTable('digests')
+        .set({ dirty: 1, last_event_at: now })
+        .where('id', '=', id)
+        .execute();
+    });
   }
 
   async setRef(id: number, ref: string, nextUpdateAt: string): Promise<void> {
     await this.db
       .updateTable('digests')
-      .set({ message_ref: ref, next_update_at: nextUpdateAt })
-      .where('id', '=', id)
-      .execute();
-  }
-
-  /** Counts more events into a digest and marks its message for an update. */
-  async grow(id: number, added: number, now: string): Promise<void> {
-    await this.db
-      .updateTable('digests')
-      .set((eb) => ({ count: eb('count', '+', added), last_event_at: now, dirty: 1 }))
+      .set({ message_ref: ref, next_update_at: nextUpdateAt, dirty: 0 })
       .where('id', '=', id)
       .execute();
   }
 
   /** Digests whose message is out of date and may be updated now. */
   async dueUpdates(now: string, limit = 20): Promise<Digest[]> {
-    const rows = await this.db
-      .selectFrom('digests')
-      .selectAll()
-      .where('dirty', '=', 1)
-      .where('message_ref', 'is not', null)
-      .where('next_update_at', '<=', now)
-      .orderBy('next_update_at')
+    const rows = await this.withTotal()
+      .where('digests.dirty', '=', 1)
+      .where('digests.message_ref', 'is not', null)
+      .where('digests.next_update_at', '<=', now)
+      .orderBy('digests.next_update_at')
       .limit(limit)
       .execute();
     return rows.map(toDigest);
@@ -108,12 +117,12 @@ export class DigestStore {
       .execute();
   }
 
+  async markDirty(id: number): Promise<void> {
+    await this.db.updateTable('digests').set({ dirty: 1 }).where('id', '=', id).execute();
+  }
+
   async get(id: number): Promise<Digest | undefined> {
-    const row = await this.db
-      .selectFrom('digests')
-      .selectAll()
-      .where('id', '=', id)
-      .executeTakeFirst();
+    const row = await this.withTotal().where('digests.id', '=', id).executeTakeFirst();
     return row ? toDigest(row) : undefined;
   }
 
@@ -139,9 +148,24 @@ export class DigestStore {
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
   }
+
+  // The linked deliveries are counted here rather than added up, so a link replayed after a
+  // crash never counts an event twice.
+  private withTotal() {
+    return this.db
+      .selectFrom('digests')
+      .selectAll('digests')
+      .select((eb) =>
+        eb
+          .selectFrom('outbox')
+          .select(eb.fn.countAll().as('n'))
+          .whereRef('outbox.digest_id', '=', 'digests.id')
+          .as('linked'),
+      );
+  }
 }
 
-function toDigest(row: Selectable<DigestsTable>): Digest {
+function toDigest(row: Selectable<DigestsTable> & { linked: unknown }): Digest {
   return {
     id: Number(row.id),
     adapter: row.adapter,
@@ -151,7 +175,7 @@ function toDigest(row: Selectable<DigestsTable>): Digest {
     orgName: row.org_name,
     startedAt: row.started_at,
     lastEventAt: row.last_event_at,
-    count: Number(row.count),
+    count: Number(row.count) + Number(row.linked ?? 0),
     messageRef: row.message_ref,
     ackedBy: row.acked_by,
     ackedAt: row.acked_at,
