@@ -238,6 +238,8 @@ async function resolveOrg(
   if (!text) return undefined;
   const match = await chat.organisations.resolve(text);
   if (match.kind === 'found') return match.organisation;
+  // An id is taken as it is: a channel may subscribe before that organisation's first event.
+  if (match.kind === 'none' && /^\d{1,20}$/.test(text.trim())) return { id: text.trim() };
   if (match.kind === 'none') return `No organisation matches "${text}".`;
   const names = match.candidates.map((c) => `${c.name ?? 'unnamed'} (${c.id})`).join(', ');
   return `"${text}" matches several organisations: ${names}. Name one.`;

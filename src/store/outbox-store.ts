@@ -109,9 +109,22 @@ export class OutboxStore {
     });
   }
 
-  /** Puts a claimed delivery back, e.g. when the pace allows no more sends just now. */
+  /**
+   * Puts a claimed delivery back, e.g. when the pace allows no more sends just now. Only a
+   * delivery still claimed goes back: one settled meanwhile (a broken destination) stays so.
+   */
   async release(id: number, at: Date): Promise<void> {
-    await this.settle(id, { status: 'pending', next_attempt_at: at.toISOString() });
+    await this.db
+      .updateTable('outbox')
+      .set({
+        status: 'pending',
+        next_attempt_at: at.toISOString(),
+        lease_until: null,
+        updated_at: new Date().toISOString(),
+      })
+      .where('id', '=', id)
+      .where('status', '=', 'sending')
+      .execute();
   }
 
   async reschedule(id: number, attempts: number, error: string, at: Date): Promise<void> {

@@ -16,9 +16,14 @@ export type Behaviour = (
  * and also takes the `response_url` posts of slash commands under /respond/.
  */
 export class FakeSlackApi {
+  /** Calls Slack accepted. */
   readonly calls: RecordedCall[] = [];
+  /** Calls answered with an error (status, or ok:false). */
+  readonly refused: Array<RecordedCall & { status: number }> = [];
   readonly responses: Array<{ path: string; body: Record<string, unknown> }> = [];
   behaviour: Behaviour = () => undefined;
+  /** Milliseconds each Web API call takes, to leave deliveries in flight. */
+  delayMs = 0;
   private server?: Server;
   private ts = 1_700_000_000;
 
@@ -43,6 +48,7 @@ export class FakeSlackApi {
       const path = req.url ?? '/';
 
       if (path.startsWith('/respond/')) {
+        if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
         this.responses.push({ path, body });
         res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
         return;
@@ -50,8 +56,14 @@ export class FakeSlackApi {
 
       const method = path.replace(/^\/api\//, '').split('?')[0] ?? '';
       const call = { method, body };
-      this.calls.push(call);
+      if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
       const answer = this.behaviour(call) ?? { status: 200, body: this.success(call) };
+      // Only calls Slack accepted count as sent.
+      if (answer.status === 200 && (answer.body as { ok?: boolean })?.ok !== false) {
+        this.calls.push(call);
+      } else {
+        this.refused.push({ ...call, status: answer.status });
+      }
       res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
       res.end(JSON.stringify(answer.body));
     });
