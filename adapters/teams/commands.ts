@@ -14,8 +14,11 @@ export function commandText(context: TurnContext): string {
   const withoutMention = activity.entities?.length
     ? TurnContext.removeRecipientMention(activity)
     : activity.text;
+  // A leading mention left without its entity is the bot's; any other mention stays as
+  // "@name" (for `oncall @person`, whose id comes from the entities).
   return (withoutMention ?? '')
-    .replace(/<at>[^<]*<\/at>/gi, ' ')
+    .replace(/^\s*<at>[^<]*<\/at>/i, ' ')
+    .replace(/<at>([^<]*)<\/at>/gi, '@$1')
     .replace(/&nbsp;/gi, ' ')
     .replace(/\s+/g, ' ')
     .trim();

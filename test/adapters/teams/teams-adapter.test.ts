@@ -205,3 +205,71 @@ describe('Teams with Bot Framework authentication', () => {
     expect(connector.calls).toHaveLength(0);
   });
 });
+
+describe('Teams on-call and Acknowledge', () => {
+  beforeEach(async () => {
+    connector = new FakeBotConnector();
+    await connector.start();
+    bot = await startTestBot({
+      TEAMS_LOCAL: 'true',
+      TEAMS_PACE_PER_SECOND: '100',
+      TEAMS_ADMIN_USERS: 'aad-user-1',
+    });
+  });
+
+  afterEach(async () => {
+    await bot.stop();
+    await connector.stop();
+  });
+
+  it('mentions the on-call in warning cards and updates the card on the first Acknowledge', async () => {
+    await install();
+    const oncall = mentionMessage(connector.url, CONVERSATION, 'oncall <at>Erik Haugen</at>');
+    (oncall.entities as unknown[]).push({
+      type: 'mention',
+      mentioned: { id: '29:erik', name: 'Erik Haugen' },
+      text: '<at>Erik Haugen</at>',
+    });
+    await sendActivity(oncall);
+    expect(JSON.stringify(connector.calls.at(-1)?.body)).toContain('On-call set');
+
+    await fetch(`${bot.url}/emnify/events`, {
+      method: 'POST',
+      body: fixtureText('events/46-user-deleted.json'),
+    });
+    const deletionCards = () => cards().filter((c) => cardText(c).includes('User deleted'));
+    await eventually(() => expect(deletionCards()).toHaveLength(1));
+    const card = deletionCards()[0] ?? {};
+    expect(JSON.stringify(card.body)).toContain('<at>Erik Haugen</at>');
+    expect(card.msteams).toEqual({
+      entities: [
+        {
+          type: 'mention',
+          text: '<at>Erik Haugen</at>',
+          mentioned: { id: '29:erik', name: 'Erik Haugen' },
+        },
+      ],
+    });
+    const submit = (card.actions as Array<{ type: string; data?: { key: string } }>).find(
+      (action) => action.type === 'Action.Submit',
+    );
+    expect(submit?.data?.key).toMatch(/^o:\d+$/);
+
+    const click = teamsActivity(connector.url, CONVERSATION, {
+      type: 'message',
+      replyToId: 'activity-9',
+      value: { action: 'ack', key: submit?.data?.key },
+      from: { id: '29:erik', name: 'Erik Haugen' },
+    });
+    await sendActivity(click);
+    const update = connector.calls.find((call) => call.method === 'PUT');
+    expect(update?.path).toContain('/activities/activity-9');
+    expect(JSON.stringify(update?.body)).toContain('Acknowledged by Erik Haugen');
+    expect(JSON.stringify(update?.body)).not.toContain('<at>Erik Haugen</at>');
+
+    await sendActivity({ ...click, id: 'second-click', from: { id: '29:jana', name: 'Jana' } });
+    expect(JSON.stringify(connector.calls.at(-1)?.body)).toContain(
+      'Already acknowledged by Erik Haugen',
+    );
+  });
+});
