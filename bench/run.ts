@@ -15,6 +15,7 @@ import { parseJsonExact } from '../src/events/parse-body.js';
 import { createLogger } from '../src/observability/logger.js';
 import { openDatabase } from '../src/store/database.js';
 import { RecentStore } from '../src/store/recent-store.js';
+import { burst, idleLatency } from './delivery.js';
 
 const BODY_RECORDS = 3000;
 const BODIES = Number(process.env.BENCH_BODIES ?? 22);
@@ -247,6 +248,8 @@ async function main(): Promise<void> {
   const httpRate = await throughHttp(bodies);
   const parse = parsers(bodies);
   const recent = await recentLatency();
+  const latency = await idleLatency();
+  const flood = await burst();
 
   const table: Array<[string, string]> = [
     ['ceiling: JSON.parse + bare better-sqlite3 insert', `${ceilingRate} events/s`],
@@ -263,6 +266,12 @@ async function main(): Promise<void> {
     ['recent, one organisation, 7d p99', `${recent.p99} ms`],
     ['recent, all organisations, 7d p50', `${recent.allP50} ms`],
     ['recent, all organisations, 7d p99', `${recent.allP99} ms`],
+    ['webhook to fake Slack, one event, idle channel p50', `${latency.p50} ms`],
+    ['webhook to fake Slack, one event, idle channel p99', `${latency.p99} ms`],
+    ['burst of 10,000 deletions, 50 orgs, 5 channels: messages posted', String(flood.posts)],
+    ['  digest updates in place', String(flood.updates)],
+    ['  seconds until the last digest shows its final count', String(flood.seconds)],
+    ['  calls the fake Slack refused with 429', String(flood.refused)],
   ];
   const width = Math.max(...table.map(([name]) => name.length));
   process.stdout.write(`${'measure'.padEnd(width)} | result\n${'-'.repeat(width)}-|-------\n`);

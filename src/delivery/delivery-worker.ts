@@ -180,12 +180,15 @@ export class DeliveryWorker {
     const now = new Date();
     const since = new Date(now.getTime() - this.policy.digestWindowMs).toISOString();
     const digestKind = { typeId: kind.typeId, orgId: kind.orgId };
-    const ids = group.map((delivery) => delivery.id);
-
     let digest = await digests.open(destination, digestKind, since);
     if (!digest) {
-      const singles = await outbox.countRecentSingles(destination, kind, since);
-      if (group.length + singles <= this.policy.digestThreshold) return false;
+      // What is still waiting counts too: a burst that arrived at once is one digest from
+      // its first message, not a few single posts first.
+      const [singles, waiting] = await Promise.all([
+        outbox.countRecentSingles(destination, kind, since),
+        outbox.countWaiting(destination, kind),
+      ]);
+      if (group.length + waiting + singles <= this.policy.digestThreshold) return false;
       const first = await this.options.loadEvent(group[0]?.eventId ?? '');
       const orgName = first?.organisation?.name ?? null;
       digest = await digests.create(
@@ -195,17 +198,20 @@ export class DeliveryWorker {
         now.toISOString(),
       );
     }
+    // The rest of the burst already waiting joins now, in one go.
+    const more = await outbox.claim(destination, 10_000, this.policy.leaseMs, kind);
+    const ids = [...group, ...more].map((delivery) => delivery.id);
     await digests.link(digest.id, ids, now.toISOString());
 
     if (digest.messageRef) {
-      for (const id of ids) await outbox.markDone(id, digest.messageRef, digest.id);
+      await outbox.markDoneMany(ids, digest.messageRef, digest.id);
       metrics.deliveries.inc({ adapter: adapter.name, outcome: 'digested' }, ids.length);
       return true;
     }
 
     if ((await this.options.destinations.takeTokens(destination, 1, adapter.pace)) === 0) {
       const wait = new Date(Date.now() + 1000 / adapter.pace.perSecond);
-      for (const id of ids) await outbox.release(id, wait);
+      await outbox.releaseMany(ids, wait);
       return true;
     }
     try {
@@ -215,13 +221,14 @@ export class DeliveryWorker {
       );
       const next = new Date(Date.now() + this.policy.digestUpdateMs).toISOString();
       await digests.setRef(digest.id, ref, next);
-      for (const id of ids) await outbox.markDone(id, ref, digest.id);
+      await outbox.markDoneMany(ids, ref, digest.id);
       metrics.deliveries.inc({ adapter: adapter.name, outcome: 'digest' });
       metrics.deliveries.inc({ adapter: adapter.name, outcome: 'digested' }, ids.length);
     } catch (error) {
-      for (const delivery of group) {
-        if (await this.failed(delivery, error)) break;
-      }
+      // One failure settles for the whole burst; the other deliveries go back to wait.
+      const stop = await this.failed(group[0] as Delivery, error);
+      const retryAt = new Date(Date.now() + (stop ? 1000 : backoffMs(1)));
+      await outbox.releaseMany(ids.slice(1), retryAt);
     }
     return true;
   }

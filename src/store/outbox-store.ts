@@ -1,6 +1,7 @@
 import type { Kysely, Updateable } from 'kysely';
 import type { Destination } from '../delivery/destination.js';
 import type { Dialect } from './database.js';
+import { chunks } from './event-store.js';
 import type { Database } from './schema.js';
 
 export interface Delivery {
@@ -107,6 +108,57 @@ export class OutboxStore {
       digest_id: digestId ?? null,
       delivered_at: now,
     });
+  }
+
+  async markDoneMany(ids: number[], messageRef: string, digestId: number): Promise<void> {
+    const now = new Date().toISOString();
+    for (const chunk of chunks(ids, 500)) {
+      await this.db
+        .updateTable('outbox')
+        .set({
+          status: 'done',
+          message_ref: messageRef,
+          last_error: null,
+          digest_id: digestId,
+          delivered_at: now,
+          lease_until: null,
+          updated_at: now,
+        })
+        .where('id', 'in', chunk)
+        .execute();
+    }
+  }
+
+  async releaseMany(ids: number[], at: Date): Promise<void> {
+    for (const chunk of chunks(ids, 500)) {
+      await this.db
+        .updateTable('outbox')
+        .set({ status: 'pending', next_attempt_at: at.toISOString(), lease_until: null })
+        .where('id', 'in', chunk)
+        .where('status', '=', 'sending')
+        .execute();
+    }
+  }
+
+  /** Deliveries of one kind for a destination that wait to be sent. */
+  async countWaiting(
+    destination: Destination,
+    kind: { typeId: number | null; orgId: string | null },
+  ): Promise<number> {
+    const row = await this.db
+      .selectFrom('outbox')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('adapter', '=', destination.adapter)
+      .where('target', '=', destination.target)
+      .where((eb) =>
+        kind.typeId === null ? eb('type_id', 'is', null) : eb('type_id', '=', kind.typeId),
+      )
+      .where((eb) =>
+        kind.orgId === null ? eb('org_id', 'is', null) : eb('org_id', '=', kind.orgId),
+      )
+      .where('status', '=', 'pending')
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
   }
 
   /**
