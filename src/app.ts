@@ -1,5 +1,7 @@
 // The composition root: the one module in src/ that knows the adapters.
+import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
+import { hostname } from 'node:os';
 import type { Writable } from 'node:stream';
 import type { Kysely } from 'kysely';
 import { ConsoleAdapter } from '../adapters/console/index.js';
@@ -28,6 +30,7 @@ import { type OpenDatabase, openDatabase } from './store/database.js';
 import { DestinationStore } from './store/destination-store.js';
 import { DigestStore } from './store/digest-store.js';
 import { EventStore } from './store/event-store.js';
+import { LeaseStore } from './store/lease-store.js';
 import { databaseAnswers } from './store/migrations.js';
 import { OrganisationStore } from './store/organisation-store.js';
 import { OutboxStore } from './store/outbox-store.js';
@@ -70,6 +73,8 @@ export class Bot {
     this.events = new EventStore(db);
     this.outbox = new OutboxStore(db, dialect);
     const destinations = new DestinationStore(db);
+    // Replicas share one pace per channel: the bucket row is locked while it is read.
+    destinations.forUpdate = dialect === 'postgres';
     const digests = new DigestStore(db);
     const subscriptions = new SubscriptionStore(db);
     const organisations = new OrganisationStore(db);
@@ -147,6 +152,8 @@ export class Bot {
     this.metrics.observeOutbox(() => this.outbox.stats());
 
     const pollerStore = new PollerStore(db);
+    const leases = new LeaseStore(db);
+    const replicaId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.pollers = config.emnifyApi.applicationTokens.map((applicationToken, i) => {
       const pollLog = log.child({ component: 'poller', workspace: i + 1 });
       return new EventPoller({
@@ -158,6 +165,7 @@ export class Bot {
         log: pollLog,
         backfillMs: config.emnifyApi.backfillMs,
         intervalMs: config.emnifyApi.pollIntervalMs,
+        lease: { store: leases, holder: replicaId },
       });
     });
   }

@@ -38,7 +38,7 @@ export class SlackAdapter implements ChatAdapter {
   ) {
     this.apiUrl = withApiSuffix(settings.apiUrl ?? DEFAULT_API_URL);
     const perSecond = settings.pacePerSecond ?? 1;
-    this.pace = { burst: Math.max(3, Math.ceil(perSecond)), perSecond };
+    this.pace = { burst: Math.max(2, Math.ceil(perSecond)), perSecond };
     const logger = boltLogger(log);
     const clientOptions = {
       slackApiUrl: this.apiUrl,

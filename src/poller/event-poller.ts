@@ -5,6 +5,7 @@ import { normaliseTimestamp } from '../events/timestamp.js';
 import { type IngestDeps, ingestRecords } from '../ingest/ingest.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
+import type { LeaseStore } from '../store/lease-store.js';
 import type { PollerStore } from '../store/poller-store.js';
 
 export interface EventPollerOptions {
@@ -20,6 +21,8 @@ export interface EventPollerOptions {
   /** Each poll reads this far behind its cursor again, for events that arrive late. */
   lateMs?: number;
   perPage?: number;
+  /** With several replicas: only the holder of this lease polls. */
+  lease?: { store: LeaseStore; holder: string };
 }
 
 export interface PollSummary {
@@ -145,10 +148,19 @@ export class EventPoller {
     await this.loop;
   }
 
+  /** True when this replica may poll now: no lease configured, or it holds the lease. */
+  async mayPoll(): Promise<boolean> {
+    const lease = this.options.lease;
+    if (!lease) return true;
+    // Three intervals: a replica that died hands over within that time.
+    const ttl = Math.max(3 * this.options.intervalMs, 5000);
+    return lease.store.acquire(this.key, lease.holder, ttl);
+  }
+
   private async run(): Promise<void> {
     while (this.running) {
       try {
-        await this.pollOnce();
+        if (await this.mayPoll()) await this.pollOnce();
       } catch (error) {
         this.options.log.error({ err: error, poller: this.key }, 'poll failed');
       }

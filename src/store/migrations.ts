@@ -1,9 +1,20 @@
-import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import {
+  type CreateTableBuilder,
+  type Kysely,
+  type Migration,
+  type MigrationProvider,
+  Migrator,
+  sql,
+} from 'kysely';
 import type { Dialect } from './database.js';
 
 // Versioned, append-only: a released migration is never edited, a change is a new entry.
 function migrations(dialect: Dialect): Record<string, Migration> {
-  const autoId = dialect === 'postgres' ? 'bigserial' : 'integer';
+  // An auto-numbered key: bigserial on PostgreSQL, INTEGER PRIMARY KEY AUTOINCREMENT on SQLite.
+  const idColumn = (table: CreateTableBuilder<string, never>) =>
+    dialect === 'postgres'
+      ? table.addColumn('id', 'bigserial', (c) => c.primaryKey())
+      : table.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement());
 
   return {
     '0001-events-outbox': {
@@ -42,7 +53,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
 
         await db.schema
           .createTable('quarantine')
-          .addColumn('id', autoId, (c) => c.primaryKey().autoIncrement())
+          .$call(idColumn)
           .addColumn('received_at', 'text', (c) => c.notNull())
           .addColumn('reason', 'text', (c) => c.notNull())
           .addColumn('record', 'text', (c) => c.notNull())
@@ -50,7 +61,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
 
         await db.schema
           .createTable('outbox')
-          .addColumn('id', autoId, (c) => c.primaryKey().autoIncrement())
+          .$call(idColumn)
           .addColumn('event_id', 'text', (c) => c.notNull())
           .addColumn('adapter', 'text', (c) => c.notNull())
           .addColumn('target', 'text', (c) => c.notNull())
@@ -98,11 +109,21 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0005-leases': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('leases')
+          .addColumn('name', 'text', (c) => c.primaryKey())
+          .addColumn('holder', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
     '0004-routing-and-digests': {
       async up(db: Kysely<unknown>) {
         await db.schema
           .createTable('subscriptions')
-          .addColumn('id', autoId, (c) => c.primaryKey().autoIncrement())
+          .$call(idColumn)
           .addColumn('adapter', 'text', (c) => c.notNull())
           .addColumn('target', 'text', (c) => c.notNull())
           // Comma-separated type ids, or '*' for every type.
@@ -134,7 +155,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
 
         await db.schema
           .createTable('digests')
-          .addColumn('id', autoId, (c) => c.primaryKey().autoIncrement())
+          .$call(idColumn)
           .addColumn('adapter', 'text', (c) => c.notNull())
           .addColumn('target', 'text', (c) => c.notNull())
           .addColumn('type_id', 'integer', (c) => c.notNull())

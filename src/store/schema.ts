@@ -108,7 +108,14 @@ export interface PollerCursorsTable {
   updated_at: string;
 }
 
+export interface LeasesTable {
+  name: string;
+  holder: string;
+  expires_at: string;
+}
+
 export interface Database {
+  leases: LeasesTable;
   subscriptions: SubscriptionsTable;
   destinations: DestinationsTable;
   digests: DigestsTable;
