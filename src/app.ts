@@ -128,6 +128,7 @@ export class Bot {
       metrics: this.metrics,
       log: log.child({ component: 'delivery' }),
       pollMs: options.workerPollMs,
+      lockRows: dialect === 'postgres',
     });
     this.ingestDeps = {
       store: this.events,

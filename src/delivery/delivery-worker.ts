@@ -42,6 +42,8 @@ export interface DeliveryWorkerOptions {
   policy?: Partial<DeliveryPolicy>;
   /** Idle poll period; ingest also wakes the worker at once. */
   pollMs?: number;
+  /** Lock rows while deciding on digests (PostgreSQL with several replicas). */
+  lockRows?: boolean;
 }
 
 const CLAIM_BATCH = 50;
@@ -180,24 +182,25 @@ export class DeliveryWorker {
     const now = new Date();
     const since = new Date(now.getTime() - this.policy.digestWindowMs).toISOString();
     const digestKind = { typeId: kind.typeId, orgId: kind.orgId };
-    let digest = await digests.open(destination, digestKind, since);
-    if (!digest) {
-      // What is still waiting counts too: a burst that arrived at once is one digest from
-      // its first message, not a few single posts first.
-      const [singles, waiting] = await Promise.all([
-        outbox.countRecentSingles(destination, kind, since),
-        outbox.countWaiting(destination, kind),
-      ]);
-      if (group.length + waiting + singles <= this.policy.digestThreshold) return false;
-      const first = await this.options.loadEvent(group[0]?.eventId ?? '');
-      const orgName = first?.organisation?.name ?? null;
-      digest = await digests.create(
-        destination,
-        { ...digestKind, orgName },
-        singles,
-        now.toISOString(),
-      );
-    }
+    const first = await this.options.loadEvent(group[0]?.eventId ?? '');
+    const digest = await digests.openOrCreate(
+      destination,
+      { ...digestKind, orgName: first?.organisation?.name ?? null },
+      since,
+      async () => {
+        // What is still waiting counts too: a burst that arrived at once is one digest from
+        // its first message, not a few single posts first.
+        const [singles, waiting] = await Promise.all([
+          outbox.countRecentSingles(destination, kind, since),
+          outbox.countWaiting(destination, kind),
+        ]);
+        const burst = group.length + waiting + singles > this.policy.digestThreshold;
+        return burst ? singles : undefined;
+      },
+      this.options.lockRows ?? false,
+    );
+    if (!digest) return false;
+
     // The rest of the burst already waiting joins now, in one go.
     const more = await outbox.claim(destination, 10_000, this.policy.leaseMs, kind);
     const ids = [...group, ...more].map((delivery) => delivery.id);
@@ -209,22 +212,28 @@ export class DeliveryWorker {
       return true;
     }
 
+    // Another replica may be posting this digest right now: wait for its message.
+    const soon = new Date(Date.now() + 1000 / adapter.pace.perSecond);
+    if (!(await digests.claimPost(digest.id, this.policy.leaseMs))) {
+      await outbox.releaseMany(ids, soon);
+      return true;
+    }
     if ((await this.options.destinations.takeTokens(destination, 1, adapter.pace)) === 0) {
-      const wait = new Date(Date.now() + 1000 / adapter.pace.perSecond);
-      await outbox.releaseMany(ids, wait);
+      await digests.releasePost(digest.id);
+      await outbox.releaseMany(ids, soon);
       return true;
     }
     try {
-      const ref = await adapter.deliver(
-        destination.target,
-        await this.digestMessage(digest, destination),
-      );
+      const { message, version } = await this.digestMessage(digest, destination);
+      const ref = await adapter.deliver(destination.target, message);
       const next = new Date(Date.now() + this.policy.digestUpdateMs).toISOString();
       await digests.setRef(digest.id, ref, next);
+      await digests.markShown(digest.id, version);
       await outbox.markDoneMany(ids, ref, digest.id);
       metrics.deliveries.inc({ adapter: adapter.name, outcome: 'digest' });
       metrics.deliveries.inc({ adapter: adapter.name, outcome: 'digested' }, ids.length);
     } catch (error) {
+      await digests.releasePost(digest.id);
       // One failure settles for the whole burst; the other deliveries go back to wait.
       const stop = await this.failed(group[0] as Delivery, error);
       const retryAt = new Date(Date.now() + (stop ? 1000 : backoffMs(1)));
@@ -233,7 +242,10 @@ export class DeliveryWorker {
     return true;
   }
 
-  private async digestMessage(digest: Digest, destination: Destination): Promise<NeutralMessage> {
+  private async digestMessage(
+    digest: Digest,
+    destination: Destination,
+  ): Promise<{ message: NeutralMessage; version: number }> {
     const current = (await this.options.digests.get(digest.id)) ?? digest;
     const newest = await this.options.digests.newestEvents(digest.id, 10);
     const message = buildDigestMessage(current, newest, this.policy.digestWindowMs);
@@ -246,7 +258,7 @@ export class DeliveryWorker {
         current.ackedAt,
       );
     }
-    return message;
+    return { message, version: current.version };
   }
 
   /** Updates digests that grew, no more often than the update period and the pace allow. */
@@ -260,19 +272,16 @@ export class DeliveryWorker {
       if ((await this.options.destinations.takeTokens(destination, 1, adapter.pace)) === 0)
         continue;
 
-      // Marked up to date before rendering: events linked meanwhile mark it out of date
-      // again, so none is left out of the next update.
-      const next = new Date(Date.now() + this.policy.digestUpdateMs).toISOString();
-      await digests.markUpdated(digest.id, next);
+      const now = new Date();
+      const next = new Date(now.getTime() + this.policy.digestUpdateMs).toISOString();
+      if (!(await digests.claimUpdate(digest.id, now.toISOString(), next))) continue;
       try {
-        await adapter.update(
-          digest.target,
-          digest.messageRef,
-          await this.digestMessage(digest, destination),
-        );
+        const { message, version } = await this.digestMessage(digest, destination);
+        await adapter.update(digest.target, digest.messageRef, message);
+        await digests.markShown(digest.id, version);
         this.options.metrics.deliveries.inc({ adapter: adapter.name, outcome: 'digest_update' });
       } catch (error) {
-        await digests.markDirty(digest.id);
+        // Still out of date: the next pass after `next` tries again.
         this.options.log.warn({ err: error, digest: digest.id }, 'digest update failed');
       }
     }

@@ -17,6 +17,8 @@ export interface Digest {
   messageRef: string | null;
   ackedBy: string | null;
   ackedAt: string | null;
+  /** Grows with every link; an update is clean only for the version it rendered. */
+  version: number;
 }
 
 type Kind = { typeId: number; orgId: string | null };
@@ -40,6 +42,53 @@ export class DigestStore {
       .orderBy('digests.id', 'desc')
       .executeTakeFirst();
     return row ? toDigest(row) : undefined;
+  }
+
+  /**
+   * The open digest of this kind, or a new one when `shouldStart` agrees. Replicas serialise
+   * here on the destination's row, so one burst never gets two digests.
+   */
+  async openOrCreate(
+    destination: Destination,
+    kind: Kind & { orgName: string | null },
+    since: string,
+    shouldStart: () => Promise<number | undefined>,
+    lockRows: boolean,
+  ): Promise<Digest | undefined> {
+    if (!lockRows) {
+      // One process on SQLite: its work is serial already, and a transaction here would hold
+      // the only connection that `shouldStart` needs.
+      const open = await this.open(destination, kind, since);
+      if (open) return open;
+      const postedSingly = await shouldStart();
+      return postedSingly === undefined
+        ? undefined
+        : this.create(destination, kind, postedSingly, new Date().toISOString());
+    }
+
+    return this.db.transaction().execute(async (trx) => {
+      const now = new Date().toISOString();
+      await trx
+        .insertInto('destinations')
+        .values({ adapter: destination.adapter, target: destination.target, updated_at: now })
+        .onConflict((oc) => oc.columns(['adapter', 'target']).doNothing())
+        .execute();
+      await trx
+        .selectFrom('destinations')
+        .select('adapter')
+        .where('adapter', '=', destination.adapter)
+        .where('target', '=', destination.target)
+        .forUpdate()
+        .execute();
+
+      const inside = new DigestStore(trx);
+      const open = await inside.open(destination, kind, since);
+      if (open) return open;
+      const postedSingly = await shouldStart();
+      return postedSingly === undefined
+        ? undefined
+        : inside.create(destination, kind, postedSingly, now);
+    });
   }
 
   /** Starts a digest; `postedSingly` counts the burst's events already posted one by one. */
@@ -83,7 +132,7 @@ export class DigestStore {
         .execute();
       await trx
         .updateTable('digests')
-        .set({ dirty: 1, last_event_at: now })
+        .set((eb) => ({ dirty: 1, last_event_at: now, version: eb('version', '+', 1) }))
         .where('id', '=', id)
         .execute();
     });
@@ -92,8 +141,42 @@ export class DigestStore {
   async setRef(id: number, ref: string, nextUpdateAt: string): Promise<void> {
     await this.db
       .updateTable('digests')
-      .set({ message_ref: ref, next_update_at: nextUpdateAt, dirty: 0 })
+      .set({ message_ref: ref, next_update_at: nextUpdateAt })
       .where('id', '=', id)
+      .execute();
+  }
+
+  /**
+   * Takes the right to post a digest's first message for `leaseMs`: true for one caller.
+   * A poster that dies lets the lease run out, and another posts (at most once more).
+   */
+  async claimPost(id: number, leaseMs: number, now = new Date()): Promise<boolean> {
+    const at = now.toISOString();
+    const result = await this.db
+      .updateTable('digests')
+      .set({ posting_until: new Date(now.getTime() + leaseMs).toISOString() })
+      .where('id', '=', id)
+      .where('message_ref', 'is', null)
+      .where((eb) => eb.or([eb('posting_until', 'is', null), eb('posting_until', '<', at)]))
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async releasePost(id: number): Promise<void> {
+    await this.db
+      .updateTable('digests')
+      .set({ posting_until: null })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** Marks the digest's message current, unless events were linked after `version`. */
+  async markShown(id: number, version: number): Promise<void> {
+    await this.db
+      .updateTable('digests')
+      .set({ dirty: 0 })
+      .where('id', '=', id)
+      .where('version', '=', version)
       .execute();
   }
 
@@ -109,16 +192,20 @@ export class DigestStore {
     return rows.map(toDigest);
   }
 
-  async markUpdated(id: number, nextUpdateAt: string): Promise<void> {
-    await this.db
+  /**
+   * Takes the next update of a digest: true for exactly one caller, even across replicas.
+   * The digest stays out of date until an update shows its latest version (`markShown`), so
+   * an update lost with a crashed replica is made again by another.
+   */
+  async claimUpdate(id: number, now: string, nextUpdateAt: string): Promise<boolean> {
+    const result = await this.db
       .updateTable('digests')
-      .set({ dirty: 0, next_update_at: nextUpdateAt })
+      .set({ next_update_at: nextUpdateAt })
       .where('id', '=', id)
-      .execute();
-  }
-
-  async markDirty(id: number): Promise<void> {
-    await this.db.updateTable('digests').set({ dirty: 1 }).where('id', '=', id).execute();
+      .where('dirty', '=', 1)
+      .where('next_update_at', '<=', now)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
   }
 
   async get(id: number): Promise<Digest | undefined> {
@@ -179,5 +266,6 @@ function toDigest(row: Selectable<DigestsTable> & { linked: unknown }): Digest {
     messageRef: row.message_ref,
     ackedBy: row.acked_by,
     ackedAt: row.acked_at,
+    version: Number(row.version),
   };
 }

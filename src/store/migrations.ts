@@ -166,6 +166,10 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('count', 'integer', (c) => c.notNull())
           .addColumn('message_ref', 'text')
           .addColumn('dirty', 'integer', (c) => c.notNull())
+          // Bumped by every link: an update marks the digest clean only for what it showed.
+          .addColumn('version', 'integer', (c) => c.notNull().defaultTo(0))
+          // Who posts the first message: one replica at a time, taken over when it dies.
+          .addColumn('posting_until', 'text')
           .addColumn('next_update_at', 'text', (c) => c.notNull())
           .addColumn('acked_by', 'text')
           .addColumn('acked_at', 'text')

@@ -85,6 +85,8 @@ export interface DigestsTable {
   count: number;
   message_ref: string | null;
   dirty: number;
+  version: Generated<number>;
+  posting_until: string | null;
   next_update_at: string;
   acked_by: string | null;
   acked_at: string | null;
