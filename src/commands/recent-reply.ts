@@ -107,7 +107,11 @@ export function recentMessage(command: RecentCommand, report: RecentReport): Neu
     return message({
       title: `Recent ${what}`,
       summary: `No ${what} in ${where} ${window}.`,
-      notes: ['Try a longer window, e.g. --since 30d.'],
+      notes: [
+        Date.now() - Date.parse(command.since) < 29 * 86_400_000
+          ? 'Try a longer window, e.g. --since 30d.'
+          : 'emnify keeps events for 30 days; older ones reach the bot only if it stored them then.',
+      ],
     });
   }
 

@@ -53,7 +53,7 @@ function userDeleted(event: EmnifyEvent, options: MessageOptions): NeutralMessag
   return message({
     title: 'User deleted',
     severity: event.severity,
-    summary: `${deleted} was deleted by ${actor} in ${org}.`,
+    summary: sentence(`${deleted} was deleted by ${actor} in ${org}`),
     fields: compactFields([
       ['Deleted account', deleted],
       ['Deleted by', actor],
@@ -74,7 +74,7 @@ function userVerified(event: EmnifyEvent, options: MessageOptions): NeutralMessa
   return message({
     title: 'User verified',
     severity: event.severity,
-    summary: `${who} verified their e-mail address in ${org}.`,
+    summary: sentence(`${who} verified their e-mail address in ${org}`),
     fields: compactFields([
       ['User', who],
       ['Organisation', org],
@@ -111,7 +111,7 @@ function generic(event: EmnifyEvent, options: MessageOptions): NeutralMessage {
   return message({
     title: info.label,
     severity: event.severity,
-    summary: event.description?.trim() || `${info.label} in ${org}.`,
+    summary: event.description?.trim() || sentence(`${info.label} in ${org}`),
     fields,
     time: event.occurredAt,
     context: contextOf(event),
@@ -139,4 +139,9 @@ function compactFields(pairs: Array<[string, string | undefined | null | false]>
   return pairs
     .filter((pair): pair is [string, string] => typeof pair[1] === 'string' && pair[1] !== '')
     .map(([label, value]) => ({ label, value }));
+}
+
+/** Ends a sentence with one full stop: "Harborview Metering Inc." gets no second one. */
+function sentence(text: string): string {
+  return /[.!?]$/.test(text) ? text : `${text}.`;
 }
