@@ -16,6 +16,7 @@ import { createLogger } from '../src/observability/logger.js';
 import { openDatabase } from '../src/store/database.js';
 import { RecentStore } from '../src/store/recent-store.js';
 import { burst, idleLatency } from './delivery.js';
+import { postgresCeiling, postgresRecent, postgresThroughHttp } from './postgres.js';
 
 const BODY_RECORDS = 3000;
 const BODIES = Number(process.env.BENCH_BODIES ?? 22);
@@ -248,6 +249,9 @@ async function main(): Promise<void> {
   const httpRate = await throughHttp(bodies);
   const parse = parsers(bodies);
   const recent = await recentLatency();
+  const pgCeiling = await postgresCeiling(bodies, WARMUP, BODY_RECORDS);
+  const pgRate = await postgresThroughHttp(bodies, WARMUP, BODY_RECORDS);
+  const pgRecent = await postgresRecent(RECENT_EVENTS, RECENT_ORGS, 1000);
   const latency = await idleLatency();
   const flood = await burst();
 
@@ -266,6 +270,14 @@ async function main(): Promise<void> {
     ['recent, one organisation, 7d p99', `${recent.p99} ms`],
     ['recent, all organisations, 7d p50', `${recent.allP50} ms`],
     ['recent, all organisations, 7d p99', `${recent.allP99} ms`],
+    ['PostgreSQL ceiling: JSON.parse + bare pg batch insert', `${pgCeiling} events/s`],
+    ['PostgreSQL: POST /emnify/events (3000-record bodies)', `${pgRate} events/s`],
+    ['  share of the ceiling', `${Math.round((pgRate / pgCeiling) * 100)} %`],
+    [
+      `PostgreSQL: recent, one organisation, 7d (${RECENT_EVENTS} events) p50`,
+      `${pgRecent.p50} ms`,
+    ],
+    ['PostgreSQL: recent, one organisation, 7d p99', `${pgRecent.p99} ms`],
     ['webhook to fake Slack, one event, idle channel p50', `${latency.p50} ms`],
     ['webhook to fake Slack, one event, idle channel p99', `${latency.p99} ms`],
     ['burst of 10,000 deletions, 50 orgs, 5 channels: messages posted', String(flood.posts)],

@@ -14,6 +14,8 @@ export interface FakeEmnifyOptions {
   applicationToken: string;
   /** Lifetime of issued auth tokens. */
   tokenTtlMs?: number;
+  /** The most events a page holds, whatever per_page asks for. */
+  maxPerPage?: number;
 }
 
 /**
@@ -102,7 +104,8 @@ export class FakeEmnifyApi {
     const filter = parseQ(url.searchParams.get('q') ?? '');
     const sort = url.searchParams.get('sort') ?? 'id';
     const page = Number(url.searchParams.get('page') ?? '1');
-    const perPage = Number(url.searchParams.get('per_page') ?? '100');
+    const asked = Number(url.searchParams.get('per_page') ?? '100');
+    const perPage = Math.min(asked, this.options.maxPerPage ?? asked);
 
     const matching = this.events
       .filter((e) => !filter.types || filter.types.includes(e.type))

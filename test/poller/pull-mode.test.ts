@@ -44,7 +44,10 @@ afterEach(async () => {
 });
 
 describe('pull mode in serve', () => {
-  it('backfills on start, and the same body posted to the webhook afterwards stores nothing new', async () => {
+  it('backfills on start over pages of 3, and the same body posted to the webhook afterwards stores nothing new', async () => {
+    await api.stop();
+    api = new FakeEmnifyApi({ applicationToken: TOKEN, maxPerPage: 3 });
+    await api.start();
     api.add(...sampleEventTexts());
     bot = await startTestBot({
       EMNIFY_APPLICATION_TOKEN: TOKEN,
@@ -56,6 +59,7 @@ describe('pull mode in serve', () => {
     await eventually(() => expect(poller?.health.lastSuccessAt).toBeDefined(), 10_000);
 
     expect(poller?.health.consecutiveFailures).toBe(0);
+    expect(api.requests.filter((r) => r.path.startsWith('/api/v1/event')).length).toBeGreaterThan(18);
 
     // Every event inside the 30-day backfill was stored by the poll; only the one deletion
     // from before the window (old.account, 2026-11-02) is new to the store.
