@@ -27,6 +27,7 @@ export interface OutboxStats {
 }
 
 type Row = Database['outbox'];
+type Kind = { typeId: number | null; orgId: string | null };
 
 /** The outbox of deliveries: claimed with a lease, then settled. */
 export class OutboxStore {
@@ -141,13 +142,18 @@ export class OutboxStore {
   }
 
   /** Deliveries of one kind for a destination that wait to be sent. */
-  async countWaiting(
-    destination: Destination,
-    kind: { typeId: number | null; orgId: string | null },
-  ): Promise<number> {
-    const row = await this.db
-      .selectFrom('outbox')
+  async countWaiting(destination: Destination, kind: Kind): Promise<number> {
+    const row = await this.ofKind(destination, kind)
       .select((eb) => eb.fn.countAll().as('n'))
+      .where('status', '=', 'pending')
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /** One destination's deliveries of one kind: an event type in one organisation. */
+  private ofKind(destination: Destination, kind: Kind) {
+    return this.db
+      .selectFrom('outbox')
       .where('adapter', '=', destination.adapter)
       .where('target', '=', destination.target)
       .where((eb) =>
@@ -155,10 +161,7 @@ export class OutboxStore {
       )
       .where((eb) =>
         kind.orgId === null ? eb('org_id', 'is', null) : eb('org_id', '=', kind.orgId),
-      )
-      .where('status', '=', 'pending')
-      .executeTakeFirstOrThrow();
-    return Number(row.n);
+      );
   }
 
   /**
@@ -221,22 +224,9 @@ export class OutboxStore {
   }
 
   /** Deliveries of one kind posted one by one since `since`: the start of a possible burst. */
-  async countRecentSingles(
-    destination: Destination,
-    kind: { typeId: number | null; orgId: string | null },
-    since: string,
-  ): Promise<number> {
-    const row = await this.db
-      .selectFrom('outbox')
+  async countRecentSingles(destination: Destination, kind: Kind, since: string): Promise<number> {
+    const row = await this.ofKind(destination, kind)
       .select((eb) => eb.fn.countAll().as('n'))
-      .where('adapter', '=', destination.adapter)
-      .where('target', '=', destination.target)
-      .where((eb) =>
-        kind.typeId === null ? eb('type_id', 'is', null) : eb('type_id', '=', kind.typeId),
-      )
-      .where((eb) =>
-        kind.orgId === null ? eb('org_id', 'is', null) : eb('org_id', '=', kind.orgId),
-      )
       .where('status', '=', 'done')
       .where('digest_id', 'is', null)
       .where('delivered_at', '>=', since)

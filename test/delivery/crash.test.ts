@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeSlackApi } from '../fakes/fake-slack-api.js';
 import { mrkdwnTexts } from '../helpers/block-kit.js';
 import { deletionEvent, eventIdsIn } from '../helpers/events.js';
 import { fixtureText } from '../helpers/fixtures.js';
+import { freePort } from '../helpers/net.js';
 import { eventually, tempDatabaseUrl } from '../helpers/test-bot.js';
 
 // The sample's type 41 and 46 events: what the channel must show, each once.
@@ -14,14 +14,6 @@ const processes: ChildProcess[] = [];
 afterEach(() => {
   for (const child of processes) child.kill('SIGKILL');
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** A real `emnify-bot serve` process, as an operator would run it. */
 async function serve(env: Record<string, string>): Promise<ChildProcess> {

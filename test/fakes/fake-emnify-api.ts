@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parse as parseLossless } from 'lossless-json';
 import { normaliseTimestamp } from '../../src/events/timestamp.js';
+import { readBody } from '../helpers/net.js';
 
 interface StoredEvent {
   text: string;
@@ -172,13 +173,4 @@ function comparator(sort: string) {
 
 function json(status: number, value: unknown) {
   return { status, body: JSON.stringify(value), headers: {} as Record<string, string> };
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }

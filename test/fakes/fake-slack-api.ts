@@ -1,5 +1,6 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody } from '../helpers/net.js';
 
 export interface RecordedCall {
   method: string;
@@ -81,15 +82,6 @@ export class FakeSlackApi {
     this.ts += 1;
     return { ok: true, channel: call.body.channel, ts: `${this.ts}.000100` };
   }
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 // The Web API client sends forms whose object values are JSON text; decode them back.

@@ -59,7 +59,9 @@ describe('pull mode in serve', () => {
     await eventually(() => expect(poller?.health.lastSuccessAt).toBeDefined(), 10_000);
 
     expect(poller?.health.consecutiveFailures).toBe(0);
-    expect(api.requests.filter((r) => r.path.startsWith('/api/v1/event')).length).toBeGreaterThan(18);
+    expect(api.requests.filter((r) => r.path.startsWith('/api/v1/event')).length).toBeGreaterThan(
+      18,
+    );
 
     // Every event inside the 30-day backfill was stored by the poll; only the one deletion
     // from before the window (old.account, 2026-11-02) is new to the store.

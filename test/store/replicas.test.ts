@@ -1,5 +1,4 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeEmnifyApi } from '../fakes/fake-emnify-api.js';
@@ -7,6 +6,7 @@ import { FakeSlackApi } from '../fakes/fake-slack-api.js';
 import { mrkdwnTexts } from '../helpers/block-kit.js';
 import { deletionEvent, eventIdsIn } from '../helpers/events.js';
 import { fixtureText } from '../helpers/fixtures.js';
+import { freePort } from '../helpers/net.js';
 import { createTestDatabase } from '../helpers/postgres.js';
 import { eventually } from '../helpers/test-bot.js';
 
@@ -18,14 +18,6 @@ let slack: FakeSlackApi;
 let emnify: FakeEmnifyApi;
 let sql: pg.Client;
 const replicas: Array<{ port: number; child: ChildProcess }> = [];
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function startReplica(): Promise<{ port: number; child: ChildProcess }> {
   const port = await freePort();
