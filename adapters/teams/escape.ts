@@ -1,6 +1,7 @@
-// Characters that start emphasis, code, links, images, tables or HTML in the markdown subset
-// Teams renders in Adaptive Card text.
-const INLINE = /[\\`*_[\]()~<>{}]/g;
+// Characters that start emphasis, code or a link in the markdown subset Teams renders in
+// Adaptive Card text. Parentheses need no escape once brackets have one, and every escape a
+// reader might see is one too many.
+const INLINE = /[\\`*_[\]~]/g;
 
 /**
  * Escapes one dynamic string for Adaptive Card markdown in Teams: inline markers get a
@@ -9,7 +10,8 @@ const INLINE = /[\\`*_[\]()~<>{}]/g;
  */
 export function escapeTeamsMarkdown(text: string): string {
   const oneLine = text.replace(/[\r\n\u2028\u2029]+/g, ' ');
-  const inline = oneLine.replace(INLINE, '\\$&');
+  // "{{" would start a card function such as {{DATE(…)}}.
+  const inline = oneLine.replace(INLINE, '\\$&').replace(/\{\{/g, '{\\{');
   return inline.replace(/^(\s*)([#+-]|\d+\.)/, (_, space: string, marker: string) =>
     marker.endsWith('.') ? `${space}${marker.slice(0, -1)}\\.` : `${space}\\${marker}`,
   );

@@ -119,9 +119,20 @@ function cliArgs<T extends ArgOptions>(args: string[], options: T) {
   try {
     return parseArgs({ args, allowPositionals: true, options });
   } catch (error) {
-    process.stderr.write(`emnify-bot: ${(error as Error).message.split('\n')[0]}\n${USAGE}\n`);
+    process.stderr.write(`emnify-bot: ${argumentProblem(error)}\n${USAGE}\n`);
     return undefined;
   }
+}
+
+/** parseArgs speaks to programmers; say the same thing to the person at the terminal. */
+function argumentProblem(error: unknown): string {
+  const { code, message } = error as { code?: string; message: string };
+  const option = /'(-[^']*)'/.exec(message)?.[1] ?? '';
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `unknown option "${option}"`;
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    return `option "${option.split(' ')[0]}" needs a value (or takes none)`;
+  }
+  return message.split('\n')[0] ?? 'bad arguments';
 }
 
 async function replay(bot: Bot, args: string[], log: Logger): Promise<number> {

@@ -13,6 +13,8 @@ export interface RecentCommand {
   sinceLabel: string;
   limit: number;
   public: boolean;
+  /** Set when the channel asking sees only the organisations it subscribed to. */
+  channelOnly?: boolean;
 }
 
 export type Command = RecentCommand | ManageCommand | { name: 'help' };

@@ -98,7 +98,9 @@ export function recentMessage(command: RecentCommand, report: RecentReport): Neu
   const what = kindWords(command.kinds);
   const where = report.organisation
     ? (report.organisation.name ?? `organisation ${report.organisation.id}`)
-    : 'all organisations';
+    : command.channelOnly
+      ? "this channel's organisations"
+      : 'all organisations';
   const window = /^\d{4}-/.test(command.sinceLabel)
     ? `since ${command.sinceLabel}`
     : `in the last ${command.sinceLabel}`;

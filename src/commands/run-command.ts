@@ -66,8 +66,9 @@ export async function runRecent(
     since: command.since,
     limit: command.limit,
   });
-  const report = buildRecentReport(command, organisation, result);
-  return { message: recentMessage(command, report), public: command.public, report };
+  const scoped = { ...command, channelOnly: visible !== undefined && !organisation };
+  const report = buildRecentReport(scoped, organisation, result);
+  return { message: recentMessage(scoped, report), public: command.public, report };
 }
 
 /**

@@ -71,6 +71,21 @@ const byteSize = z
     return bytes;
   });
 
+function count(fallback: number, min: number, max: number) {
+  return z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      const text = value ?? String(fallback);
+      const n = Number(text);
+      if (!/^\d+(\.\d+)?$/.test(text) || n < min || n > max) {
+        ctx.addIssue({ code: 'custom', message: `expected a number from ${min} to ${max}` });
+        return z.NEVER;
+      }
+      return n;
+    });
+}
+
 const idList = z
   .string()
   .optional()
@@ -125,13 +140,13 @@ const envSchema = z.object({
   EMNIFY_API_URL: z.url({ protocol: /^https?$/ }).default('https://cdn.emnify.net'),
   EMNIFY_BACKFILL: duration('7d', THIRTY_DAYS),
   EMNIFY_POLL_INTERVAL: duration('60s'),
-  DIGEST_THRESHOLD: z.coerce.number().int().min(1).max(10_000).default(5),
+  DIGEST_THRESHOLD: count(5, 1, 10_000),
   DIGEST_WINDOW: duration('5m'),
   DELIVERY_LEASE: duration('60s'),
-  DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(10),
+  DELIVERY_MAX_ATTEMPTS: count(10, 1, 1000),
   SLACK_ADMIN_USERS: idList,
-  SLACK_PACE_PER_SECOND: z.coerce.number().positive().max(1000).default(1),
-  TEAMS_PACE_PER_SECOND: z.coerce.number().positive().max(1000).default(1.9),
+  SLACK_PACE_PER_SECOND: count(1, 0.01, 1000),
+  TEAMS_PACE_PER_SECOND: count(1.9, 0.01, 1000),
   TEAMS_ADMIN_USERS: idList,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -251,16 +266,19 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     logLevel: e.LOG_LEVEL,
   };
 
-  checkCombinations(config);
+  checkCombinations(config, env);
   return config;
 }
 
-function checkCombinations(config: Config): void {
+function checkCombinations(config: Config, env: Record<string, string | undefined>): void {
   if (config.slack && !config.slack.signingSecret && !config.slack.appToken) {
     throw new BotError(
       'config_invalid',
       'SLACK_SIGNING_SECRET: required with SLACK_BOT_TOKEN (or set SLACK_APP_TOKEN for Socket Mode)',
     );
+  }
+  if (!config.slack && env.SLACK_DEFAULT_CHANNEL?.trim()) {
+    throw new BotError('config_invalid', 'SLACK_DEFAULT_CHANNEL: set without SLACK_BOT_TOKEN');
   }
   const teams = config.teams;
   if (teams?.appId && teams.appType !== 'UserAssignedMSI' && !teams.appPassword) {

@@ -14,9 +14,9 @@ function cli(args: string[], env: Record<string, string> = {}) {
 
 describe('emnify-bot command line', () => {
   it.each([
-    [['recent', '--bogus'], /Unknown option '--bogus'/],
+    [['recent', '--bogus'], /unknown option "--bogus"/],
     [['recent', '--limit'], /--limit/],
-    [['recent', 'deleted', '--public'], /Unknown option '--public'/],
+    [['recent', 'deleted', '--public'], /unknown option "--public"/],
     [['recent', '--since', '-5d'], /--since/],
     [['recent', '--since', '9999999999999999999999h'], /--since takes a duration/],
     [['replay', '/nonexistent.json'], /cannot read \/nonexistent\.json/],

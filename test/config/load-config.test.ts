@@ -44,6 +44,9 @@ describe('loadConfig', () => {
     [{ EMNIFY_PORTAL_URL: 'javascript:alert(1)' }, /^EMNIFY_PORTAL_URL: /],
     [{ MicrosoftAppId: 'x', MicrosoftAppPassword: 'y' }, /^MicrosoftAppTenantId: required/],
     [{ MicrosoftAppId: 'x' }, /^MicrosoftAppPassword: required/],
+    [{ SLACK_PACE_PER_SECOND: 'fast' }, /^SLACK_PACE_PER_SECOND: expected a number from/],
+    [{ DELIVERY_MAX_ATTEMPTS: '-3' }, /^DELIVERY_MAX_ATTEMPTS: expected a number from 1 to 1000/],
+    [{ SLACK_DEFAULT_CHANNEL: 'C0123' }, /^SLACK_DEFAULT_CHANNEL: set without SLACK_BOT_TOKEN/],
   ])('stops on %j with one line naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
   });

@@ -88,6 +88,8 @@ describe('routing and subscriptions', () => {
     const recent = await command('recent --since 3650d', OTHER);
     expect(recent).toContain('Copperleaf');
     expect(recent).not.toContain('Nordwind');
+    expect(recent).toContain("in this channel's organisations");
+    expect(recent).not.toContain('all organisations');
   });
 
   it('gives a default channel that unsubscribes from everything the defaults again', async () => {
