@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { type EmnifyEvent, emnifyEventSchema, toEmnifyEvent } from './emnify-event.js';
 
 export type ClassifiedRecord =
-  | { kind: 'event'; event: EmnifyEvent; raw: Record<string, unknown> }
+  | { kind: 'event'; event: EmnifyEvent; raw: Record<string, unknown>; payload: string }
   | { kind: 'usage' }
   | { kind: 'invalid'; error: string };
 
@@ -24,18 +24,22 @@ export function classifyRecord(record: unknown): ClassifiedRecord {
   }
 
   const object = record as Record<string, unknown>;
-  if (nestedDeeperThan(object, MAX_DEPTH)) {
-    return { kind: 'invalid', error: `record nests deeper than ${MAX_DEPTH} levels` };
-  }
   if (isUsageRecord(object)) return { kind: 'usage' };
 
   const parsed = emnifyEventSchema.safeParse(object);
   if (!parsed.success) return { kind: 'invalid', error: explain(parsed.error, object) };
-  return { kind: 'event', event: toEmnifyEvent(parsed.data), raw: object };
+  const event = toEmnifyEvent(parsed.data);
+  // Serialised once here, for the store: a record too deeply nested to serialise (thousands
+  // of levels) is rejected on its own instead of failing its whole batch later.
+  let payload: string;
+  try {
+    payload = JSON.stringify(event);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    return { kind: 'invalid', error: 'record nests too deeply to store' };
+  }
+  return { kind: 'event', event, raw: object, payload };
 }
-
-// Real events nest four or five levels; far deeper would break storing them.
-const MAX_DEPTH = 32;
 
 /** Walks without recursion, so a hostile record cannot exhaust the stack. */
 export function nestedDeeperThan(value: unknown, max: number): boolean {

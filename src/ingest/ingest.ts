@@ -37,6 +37,7 @@ export async function ingestRecords(
   source = 'webhook',
 ): Promise<IngestResult> {
   const events: EmnifyEvent[] = [];
+  const payloads = new Map<string, string>();
   const quarantined: Quarantined[] = [];
   const rejected: IngestResult['rejected'] = [];
   const seen = new Set<string>();
@@ -55,12 +56,18 @@ export async function ingestRecords(
     } else {
       seen.add(result.event.id);
       events.push(result.event);
+      payloads.set(result.event.id, result.payload);
     }
   });
 
   // Routing reads subscriptions before the write; only events that turn out new get rows.
   const routes = await deps.route(events);
-  const { storedIds, deliveries } = await deps.store.storeBatch(events, quarantined, routes);
+  const { storedIds, deliveries } = await deps.store.storeBatch(
+    events,
+    quarantined,
+    routes,
+    payloads,
+  );
   const duplicates = duplicatesInBody + events.length - storedIds.length;
   record(deps.metrics, source, records.length, events, storedIds, duplicates, ignored, rejected);
 

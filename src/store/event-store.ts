@@ -30,11 +30,13 @@ export class EventStore {
     events: EmnifyEvent[],
     quarantined: Quarantined[],
     routes: Map<string, Destination[]>,
+    /** Each event already serialised, when the caller has it. */
+    payloads?: Map<string, string>,
   ): Promise<StoreBatchResult> {
     const now = new Date().toISOString();
 
     return this.db.transaction().execute(async (trx) => {
-      const storedIds = await insertEvents(trx, events, now);
+      const storedIds = await insertEvents(trx, events, now, payloads);
       await upsertOrganisations(trx, events, now);
       if (quarantined.length > 0) {
         const rows = quarantined.map((q) => ({ ...q, received_at: now }));
@@ -94,12 +96,11 @@ async function insertEvents(
   trx: Transaction<Database>,
   events: EmnifyEvent[],
   now: string,
+  payloads?: Map<string, string>,
 ): Promise<string[]> {
   const storedIds: string[] = [];
-  for (const chunk of chunks(
-    events.map((event) => toRow(event, now)),
-    ROWS_PER_INSERT,
-  )) {
+  const rows = events.map((event) => toRow(event, now, payloads?.get(event.id)));
+  for (const chunk of chunks(rows, ROWS_PER_INSERT)) {
     const inserted = await trx
       .insertInto('events')
       .values(chunk)
@@ -138,7 +139,7 @@ async function upsertOrganisations(trx: Transaction<Database>, events: EmnifyEve
   }
 }
 
-function toRow(event: EmnifyEvent, now: string): EventsTable {
+function toRow(event: EmnifyEvent, now: string, payload?: string): EventsTable {
   return {
     id: event.id,
     type_id: event.typeId,
@@ -147,7 +148,7 @@ function toRow(event: EmnifyEvent, now: string): EventsTable {
     alert: event.alert ? 1 : 0,
     org_id: event.organisation?.id ?? null,
     org_name: event.organisation?.name ?? null,
-    payload: JSON.stringify(event),
+    payload: payload ?? JSON.stringify(event),
     received_at: now,
   };
 }

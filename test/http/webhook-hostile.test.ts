@@ -55,7 +55,7 @@ describe('bodies that could exhaust the process', () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({
       stored: 1,
-      rejected: [{ index: 0, error: 'record nests deeper than 32 levels' }],
+      rejected: [{ index: 0, error: 'record nests too deeply to store' }],
     });
   });
 });
