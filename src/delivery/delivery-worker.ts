@@ -1,15 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EmnifyEvent } from '../events/emnify-event.js';
-import { USER_DELETED } from '../events/event-catalogue.js';
-import { buildDigestMessage } from '../messages/digest-message.js';
 import type { NeutralMessage } from '../messages/message.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { DestinationStore } from '../store/destination-store.js';
-import type { Digest, DigestStore } from '../store/digest-store.js';
+import type { DigestStore } from '../store/digest-store.js';
 import type { Delivery, OutboxStore } from '../store/outbox-store.js';
+import { backoffMs } from './backoff.js';
 import { type ChatAdapter, DeliveryError } from './chat-adapter.js';
 import type { Destination } from './destination.js';
+import { type DeliveryKind, DigestDelivery } from './digest-delivery.js';
+import { addOncall } from './oncall.js';
 
 export interface DeliveryPolicy {
   /** More events than this of one kind, for one organisation and destination, make a digest. */
@@ -50,8 +51,6 @@ const CLAIM_BATCH = 50;
 const DESTINATIONS_PER_PASS = 20;
 const PARALLEL_DESTINATIONS = 4;
 
-type Kind = { typeId: number | null; orgId: string | null };
-
 /**
  * Drains the outbox, destination by destination: each is paced within its platform's limits,
  * a 429 holds back only that destination, a permanent refusal marks it broken, and bursts of
@@ -60,6 +59,7 @@ type Kind = { typeId: number | null; orgId: string | null };
 export class DeliveryWorker {
   private readonly adapters: Map<string, ChatAdapter>;
   private readonly policy: DeliveryPolicy;
+  private readonly digests: DigestDelivery;
   private running = false;
   private wake?: () => void;
   private loop?: Promise<void>;
@@ -67,6 +67,12 @@ export class DeliveryWorker {
   constructor(private readonly options: DeliveryWorkerOptions) {
     this.adapters = new Map(options.adapters.map((adapter) => [adapter.name, adapter]));
     this.policy = { ...DEFAULT_POLICY, ...options.policy };
+    this.digests = new DigestDelivery({
+      ...options,
+      policy: this.policy,
+      adapters: this.adapters,
+      failed: (delivery, error) => this.failed(delivery, error),
+    });
   }
 
   start(): void {
@@ -123,7 +129,7 @@ export class DeliveryWorker {
       const done = await Promise.all(slice.map((destination) => this.serve(destination)));
       worked += done.reduce((sum, n) => sum + n, 0);
     }
-    worked += await this.updateDigests();
+    worked += await this.digests.updateDue();
     return worked;
   }
 
@@ -141,7 +147,7 @@ export class DeliveryWorker {
 
     const singles: Delivery[] = [];
     for (const [kind, group] of groupByKind(claimed)) {
-      if (!(await this.digested(adapter, destination, kind, group))) singles.push(...group);
+      if (!(await this.digests.take(adapter, destination, kind, group))) singles.push(...group);
     }
 
     const allowed = await this.options.destinations.takeTokens(
@@ -165,129 +171,6 @@ export class DeliveryWorker {
     return claimed.length;
   }
 
-  /**
-   * Puts a group into a digest when its kind is bursting: a digest of that kind is still
-   * open, or the group plus what was posted singly in the window passes the threshold.
-   * Deliveries are linked to the digest before its message is posted, so a crash between
-   * the two repeats the post at most once and never counts an event twice.
-   */
-  private async digested(
-    adapter: ChatAdapter,
-    destination: Destination,
-    kind: Kind,
-    group: Delivery[],
-  ): Promise<boolean> {
-    const { outbox, digests, metrics } = this.options;
-    if (kind.typeId === null) return false;
-    const now = new Date();
-    const since = new Date(now.getTime() - this.policy.digestWindowMs).toISOString();
-    const digestKind = { typeId: kind.typeId, orgId: kind.orgId };
-    const first = await this.options.loadEvent(group[0]?.eventId ?? '');
-    const digest = await digests.openOrCreate(
-      destination,
-      { ...digestKind, orgName: first?.organisation?.name ?? null },
-      since,
-      async () => {
-        // What is still waiting counts too: a burst that arrived at once is one digest from
-        // its first message, not a few single posts first.
-        const [singles, waiting] = await Promise.all([
-          outbox.countRecentSingles(destination, kind, since),
-          outbox.countWaiting(destination, kind),
-        ]);
-        const burst = group.length + waiting + singles > this.policy.digestThreshold;
-        return burst ? singles : undefined;
-      },
-      this.options.lockRows ?? false,
-    );
-    if (!digest) return false;
-
-    // The rest of the burst already waiting joins now, in one go.
-    const more = await outbox.claim(destination, 10_000, this.policy.leaseMs, kind);
-    const ids = [...group, ...more].map((delivery) => delivery.id);
-    await digests.link(digest.id, ids, now.toISOString());
-
-    if (digest.messageRef) {
-      await outbox.markDoneMany(ids, digest.messageRef, digest.id);
-      metrics.deliveries.inc({ adapter: adapter.name, outcome: 'digested' }, ids.length);
-      return true;
-    }
-
-    // Another replica may be posting this digest right now: wait for its message.
-    const soon = new Date(Date.now() + 1000 / adapter.pace.perSecond);
-    if (!(await digests.claimPost(digest.id, this.policy.leaseMs))) {
-      await outbox.releaseMany(ids, soon);
-      return true;
-    }
-    if ((await this.options.destinations.takeTokens(destination, 1, adapter.pace)) === 0) {
-      await digests.releasePost(digest.id);
-      await outbox.releaseMany(ids, soon);
-      return true;
-    }
-    try {
-      const { message, version } = await this.digestMessage(digest, destination);
-      const ref = await adapter.deliver(destination.target, message);
-      const next = new Date(Date.now() + this.policy.digestUpdateMs).toISOString();
-      await digests.setRef(digest.id, ref, next);
-      await digests.markShown(digest.id, version);
-      await outbox.markDoneMany(ids, ref, digest.id);
-      metrics.deliveries.inc({ adapter: adapter.name, outcome: 'digest' });
-      metrics.deliveries.inc({ adapter: adapter.name, outcome: 'digested' }, ids.length);
-    } catch (error) {
-      await digests.releasePost(digest.id);
-      // One failure settles for the whole burst; the other deliveries go back to wait.
-      const stop = await this.failed(group[0] as Delivery, error);
-      const retryAt = new Date(Date.now() + (stop ? 1000 : backoffMs(1)));
-      await outbox.releaseMany(ids.slice(1), retryAt);
-    }
-    return true;
-  }
-
-  private async digestMessage(
-    digest: Digest,
-    destination: Destination,
-  ): Promise<{ message: NeutralMessage; version: number }> {
-    const current = (await this.options.digests.get(digest.id)) ?? digest;
-    const newest = await this.options.digests.newestEvents(digest.id, 10);
-    const message = buildDigestMessage(current, newest, this.policy.digestWindowMs);
-    if (current.typeId === USER_DELETED || message.severity !== 'info') {
-      await this.withOncall(
-        message,
-        destination,
-        `d:${digest.id}`,
-        current.ackedBy,
-        current.ackedAt,
-      );
-    }
-    return { message, version: current.version };
-  }
-
-  /** Updates digests that grew, no more often than the update period and the pace allow. */
-  private async updateDigests(): Promise<number> {
-    const { digests } = this.options;
-    const due = await digests.dueUpdates(new Date().toISOString());
-    for (const digest of due) {
-      const adapter = this.adapters.get(digest.adapter);
-      if (!adapter || !digest.messageRef) continue;
-      const destination = { adapter: digest.adapter, target: digest.target };
-      if ((await this.options.destinations.takeTokens(destination, 1, adapter.pace)) === 0)
-        continue;
-
-      const now = new Date();
-      const next = new Date(now.getTime() + this.policy.digestUpdateMs).toISOString();
-      if (!(await digests.claimUpdate(digest.id, now.toISOString(), next))) continue;
-      try {
-        const { message, version } = await this.digestMessage(digest, destination);
-        await adapter.update(digest.target, digest.messageRef, message);
-        await digests.markShown(digest.id, version);
-        this.options.metrics.deliveries.inc({ adapter: adapter.name, outcome: 'digest_update' });
-      } catch (error) {
-        // Still out of date: the next pass after `next` tries again.
-        this.options.log.warn({ err: error, digest: digest.id }, 'digest update failed');
-      }
-    }
-    return due.length;
-  }
-
   /** Sends one delivery; returns true when the destination should get nothing more now. */
   private async sendOne(adapter: ChatAdapter, delivery: Delivery): Promise<boolean> {
     const { outbox, metrics } = this.options;
@@ -298,7 +181,7 @@ export class DeliveryWorker {
 
       const message = this.options.render(event);
       if (event.severity !== 'info' || event.alert) {
-        await this.withOncall(message, destination, `o:${delivery.id}`, null, null);
+        await addOncall(this.options.destinations, message, destination, `o:${delivery.id}`);
       }
       const ref = await adapter.deliver(delivery.target, message);
       await outbox.markDone(delivery.id, ref);
@@ -311,26 +194,6 @@ export class DeliveryWorker {
     } catch (error) {
       return this.failed(delivery, error);
     }
-  }
-
-  /** Adds the on-call mention and an Acknowledge button when the destination has an on-call. */
-  private async withOncall(
-    message: NeutralMessage,
-    destination: Destination,
-    ackKey: string,
-    ackedBy: string | null,
-    ackedAt: string | null,
-  ): Promise<void> {
-    const state = await this.options.destinations.get(destination);
-    if (!state?.oncall) return;
-    if (ackedBy) {
-      message.notes.push(
-        `Acknowledged by ${ackedBy} at ${ackedAt?.slice(0, 16).replace('T', ' ')} UTC.`,
-      );
-      return;
-    }
-    message.mention = state.oncall;
-    message.actions.push({ id: 'ack', label: 'Acknowledge', value: ackKey, style: 'primary' });
   }
 
   /** Settles a failure; returns true when the destination must pause or is broken. */
@@ -375,22 +238,16 @@ export class DeliveryWorker {
   }
 }
 
-function groupByKind(deliveries: Delivery[]): Map<Kind, Delivery[]> {
-  const byKey = new Map<string, { kind: Kind; list: Delivery[] }>();
+function groupByKind(deliveries: Delivery[]): Map<DeliveryKind, Delivery[]> {
+  const byKey = new Map<string, { kind: DeliveryKind; list: Delivery[] }>();
   for (const delivery of deliveries) {
     const key = `${delivery.typeId}\u0000${delivery.orgId}`;
     const entry = byKey.get(key) ?? {
-      kind: { typeId: delivery.typeId, orgId: delivery.orgId },
+      kind: { typeId: delivery.typeId, orgId: delivery.orgId } as DeliveryKind,
       list: [],
     };
     entry.list.push(delivery);
     byKey.set(key, entry);
   }
   return new Map([...byKey.values()].map(({ kind, list }) => [kind, list]));
-}
-
-/** Exponential backoff from one second, capped at five minutes, with jitter on top. */
-export function backoffMs(attempts: number): number {
-  const base = Math.min(1000 * 2 ** Math.max(0, attempts - 1), 300_000);
-  return Math.round(base / 2 + Math.random() * (base / 2));
 }
