@@ -1,100 +1,9 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { BotError } from '../errors.js';
-import { parseDuration } from './duration.js';
+import { byteSize, count, duration, flag, idList, optionalText, typeList } from './env-values.js';
 
 const THIRTY_DAYS = 30 * 24 * 3600 * 1000;
-
-const optionalText = z
-  .string()
-  .trim()
-  .optional()
-  .transform((value) => (value ? value : undefined));
-
-const flag = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
-  .optional()
-  .transform((value) => value === 'true' || value === '1' || value === 'yes');
-
-function duration(fallback: string, max?: number) {
-  return z
-    .string()
-    .optional()
-    .transform((value, ctx) => {
-      const parsed = parseDuration(value || fallback);
-      if (parsed === undefined) {
-        ctx.addIssue({ code: 'custom', message: 'expected a duration such as 60s, 24h or 7d' });
-        return z.NEVER;
-      }
-      if (max !== undefined && parsed > max) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `must be at most ${Math.round(max / 86_400_000)}d`,
-        });
-        return z.NEVER;
-      }
-      return parsed;
-    });
-}
-
-const typeList = z
-  .string()
-  .optional()
-  .transform((value, ctx) => {
-    const parts = (value ?? '41,46').split(',').map((part) => part.trim());
-    if (parts.some((part) => !/^\d{1,6}$/.test(part))) {
-      ctx.addIssue({
-        code: 'custom',
-        message: 'expected comma-separated event type ids, e.g. 41,46',
-      });
-      return z.NEVER;
-    }
-    return parts.map(Number);
-  });
-
-const byteSize = z
-  .string()
-  .optional()
-  .transform((value, ctx) => {
-    const match = /^(\d+)\s*(b|kb|mb)?$/i.exec((value ?? '16mb').trim());
-    if (!match) {
-      ctx.addIssue({ code: 'custom', message: 'expected a size such as 16mb or 500kb' });
-      return z.NEVER;
-    }
-    const unit = (match[2] ?? 'b').toLowerCase();
-    const factor = unit === 'mb' ? 1024 * 1024 : unit === 'kb' ? 1024 : 1;
-    const bytes = Number(match[1]) * factor;
-    if (bytes < 1024 || bytes > 1024 ** 3) {
-      ctx.addIssue({ code: 'custom', message: 'must be between 1kb and 1024mb' });
-      return z.NEVER;
-    }
-    return bytes;
-  });
-
-function count(fallback: number, min: number, max: number) {
-  return z
-    .string()
-    .optional()
-    .transform((value, ctx) => {
-      const text = value ?? String(fallback);
-      const n = Number(text);
-      if (!/^\d+(\.\d+)?$/.test(text) || n < min || n > max) {
-        ctx.addIssue({ code: 'custom', message: `expected a number from ${min} to ${max}` });
-        return z.NEVER;
-      }
-      return n;
-    });
-}
-
-const idList = z
-  .string()
-  .optional()
-  .transform((value) =>
-    (value ?? '')
-      .split(',')
-      .map((id) => id.trim())
-      .filter(Boolean),
-  );
 
 const envSchema = z.object({
   HOST: z.string().trim().min(1).default('127.0.0.1'),
@@ -127,16 +36,8 @@ const envSchema = z.object({
     .default('SingleTenant'),
   MicrosoftAppTenantId: optionalText,
   TEAMS_LOCAL: flag,
-  TEAMS_ALLOWED_TENANTS: z
-    .string()
-    .optional()
-    .transform((value) =>
-      (value ?? '')
-        .split(',')
-        .map((id) => id.trim())
-        .filter(Boolean),
-    ),
-  EMNIFY_APPLICATION_TOKEN: optionalText,
+  TEAMS_ALLOWED_TENANTS: idList,
+  EMNIFY_APPLICATION_TOKEN: idList,
   EMNIFY_API_URL: z.url({ protocol: /^https?$/ }).default('https://cdn.emnify.net'),
   EMNIFY_BACKFILL: duration('7d', THIRTY_DAYS),
   EMNIFY_POLL_INTERVAL: duration('60s'),
@@ -248,10 +149,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
           }
         : undefined,
     emnifyApi: {
-      applicationTokens: (e.EMNIFY_APPLICATION_TOKEN ?? '')
-        .split(',')
-        .map((token) => token.trim())
-        .filter(Boolean),
+      applicationTokens: e.EMNIFY_APPLICATION_TOKEN,
       url: e.EMNIFY_API_URL.replace(/\/+$/, ''),
       backfillMs: e.EMNIFY_BACKFILL,
       pollIntervalMs: e.EMNIFY_POLL_INTERVAL,
@@ -274,7 +172,8 @@ function checkCombinations(config: Config, env: Record<string, string | undefine
   if (config.slack && !config.slack.signingSecret && !config.slack.appToken) {
     throw new BotError(
       'config_invalid',
-      'SLACK_SIGNING_SECRET: required with SLACK_BOT_TOKEN (or set SLACK_APP_TOKEN for Socket Mode)',
+      'SLACK_SIGNING_SECRET: required with SLACK_BOT_TOKEN ' +
+        '(or set SLACK_APP_TOKEN for Socket Mode)',
     );
   }
   if (!config.slack && env.SLACK_DEFAULT_CHANNEL?.trim()) {
