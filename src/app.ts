@@ -27,6 +27,7 @@ import { Metrics } from './observability/metrics.js';
 import { EventPoller } from './poller/event-poller.js';
 import { ConversationStore } from './store/conversation-store.js';
 import { type OpenDatabase, openDatabase } from './store/database.js';
+import { DeliveryRecords } from './store/delivery-records.js';
 import { DestinationStore } from './store/destination-store.js';
 import { DigestStore } from './store/digest-store.js';
 import { EventStore } from './store/event-store.js';
@@ -77,6 +78,7 @@ export class Bot {
     destinations.forUpdate = dialect === 'postgres';
     const digests = new DigestStore(db);
     const subscriptions = new SubscriptionStore(db);
+    const records = new DeliveryRecords(db);
     const organisations = new OrganisationStore(db);
     const recent = new RecentStore(db);
     const render = (event: EmnifyEvent) =>
@@ -103,6 +105,7 @@ export class Bot {
               subscriptions,
               destinations,
               outbox: this.outbox,
+              records,
               organisations,
               parseMention: origin.parseMention,
               isDefault,
@@ -143,7 +146,7 @@ export class Bot {
     };
 
     const acknowledge = createAcknowledger({
-      outbox: this.outbox,
+      records,
       digests,
       loadEvent,
       render,
@@ -179,8 +182,7 @@ export class Bot {
   async ready(): Promise<boolean> {
     await databaseAnswers(this.database.db as Kysely<unknown>);
     const pollersOk = this.pollers.every((poller) => poller.health.consecutiveFailures < 3);
-    const { oldestDueMs } = await this.outbox.stats();
-    return pollersOk && oldestDueMs < STUCK_AFTER_MS;
+    return pollersOk && (await this.outbox.oldestDueMs()) < STUCK_AFTER_MS;
   }
 
   private pollerHealth(): string[] {
@@ -200,7 +202,7 @@ export class Bot {
 
   /** Opens the store and builds the adapters the configuration asks for. */
   static async create(options: BotOptions): Promise<Bot> {
-    const database = await openDatabase(options.config.databaseUrl);
+    const database = await openDatabase(options.config.databaseUrl, options.log);
     const adapters =
       options.adapters ?? configuredAdapters(options, new ConversationStore(database.db));
     return new Bot(options, database, adapters);

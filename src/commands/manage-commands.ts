@@ -1,6 +1,7 @@
 import type { Destination } from '../delivery/destination.js';
 import { eventTypeInfo } from '../events/event-catalogue.js';
 import { message, type NeutralMessage, type Section } from '../messages/message.js';
+import type { DeliveryRecords } from '../store/delivery-records.js';
 import type { DestinationStore } from '../store/destination-store.js';
 import type { OrganisationStore } from '../store/organisation-store.js';
 import type { OutboxStore } from '../store/outbox-store.js';
@@ -17,6 +18,7 @@ export interface ChatCommandContext {
   subscriptions: SubscriptionStore;
   destinations: DestinationStore;
   outbox: OutboxStore;
+  records: DeliveryRecords;
   organisations: OrganisationStore;
   /** Turns the platform's mention syntax into the value stored as on-call. */
   parseMention?: (text: string) => string | undefined;
@@ -81,7 +83,8 @@ async function subscribe(
   });
   // A channel someone repairs and subscribes again should work again.
   await chat.destinations.clearBroken(chat.destination);
-  const what = `${describeTypes(selection)} in ${org ? (org.name ?? org.id) : 'every organisation'}`;
+  const where = org ? (org.name ?? org.id) : 'every organisation';
+  const what = `${describeTypes(selection)} in ${where}`;
   return reply(
     added ? 'Subscribed' : 'Already subscribed',
     added ? `This channel now gets ${what}.` : `This channel already gets ${what}.`,
@@ -116,7 +119,8 @@ async function listSubscriptions(chat: ChatCommandContext): Promise<NeutralMessa
     list.length > 0
       ? `This channel has ${list.length} subscription(s).`
       : chat.isDefault
-        ? 'No subscriptions of its own: this channel gets the default notifications (NOTIFY_EVENT_TYPES).'
+        ? 'No subscriptions of its own: this channel gets the default notifications ' +
+          '(NOTIFY_EVENT_TYPES).'
         : 'No subscriptions: this channel gets no notifications. Try "subscribe deleted".';
 
   const fields = [
@@ -176,7 +180,7 @@ async function status(chat: ChatCommandContext): Promise<NeutralMessage> {
   const [stats, broken, dead, health] = await Promise.all([
     chat.outbox.stats(),
     chat.destinations.broken(),
-    chat.outbox.deadLetters(10),
+    chat.records.deadLetters(10),
     chat.health?.() ?? Promise.resolve([]),
   ]);
   const count = (status: string) => String(stats.byStatus[status] ?? 0);
@@ -223,7 +227,7 @@ async function status(chat: ChatCommandContext): Promise<NeutralMessage> {
 
 async function retry(all: boolean, chat: ChatCommandContext): Promise<NeutralMessage> {
   if (!all) await chat.destinations.clearBroken(chat.destination);
-  const count = await chat.outbox.retryDead(all ? undefined : chat.destination);
+  const count = await chat.records.retryDead(all ? undefined : chat.destination);
   if (all) for (const d of await chat.destinations.broken()) await chat.destinations.clearBroken(d);
   return reply(
     'Retrying',

@@ -1,8 +1,9 @@
 import type { EmnifyEvent } from '../events/emnify-event.js';
 import { buildDigestMessage } from '../messages/digest-message.js';
 import type { NeutralMessage } from '../messages/message.js';
+import { utcMinute } from '../messages/utc-minute.js';
+import type { DeliveryRecords } from '../store/delivery-records.js';
 import type { DigestStore } from '../store/digest-store.js';
-import type { OutboxStore } from '../store/outbox-store.js';
 
 export interface AckResult {
   status: 'acknowledged' | 'already' | 'unknown';
@@ -16,7 +17,7 @@ export interface AckResult {
 export type AckHandler = (key: string, who: string) => Promise<AckResult>;
 
 export interface AcknowledgerOptions {
-  outbox: OutboxStore;
+  records: DeliveryRecords;
   digests: DigestStore;
   loadEvent: (id: string) => Promise<EmnifyEvent | undefined>;
   render: (event: EmnifyEvent) => NeutralMessage;
@@ -44,8 +45,8 @@ export function createAcknowledger(options: AcknowledgerOptions): AckHandler {
     }
 
     if (kind === 'o') {
-      const first = await options.outbox.acknowledge(id, who, at);
-      const delivery = await options.outbox.getDelivery(id);
+      const first = await options.records.acknowledge(id, who, at);
+      const delivery = await options.records.getDelivery(id);
       const event = delivery && (await options.loadEvent(delivery.eventId));
       if (!delivery || !event) return { status: 'unknown' };
       return settled(first, delivery.ackedBy, delivery.ackedAt, options.render(event));
@@ -60,7 +61,7 @@ function settled(
   at: string | null,
   message: NeutralMessage,
 ): AckResult {
-  const when = at ? `${at.slice(0, 16).replace('T', ' ')} UTC` : 'just now';
+  const when = at ? utcMinute(at) : 'just now';
   message.notes.push(`Acknowledged by ${by ?? 'someone'} at ${when}.`);
   return {
     status: first ? 'acknowledged' : 'already',

@@ -15,11 +15,6 @@ export interface Delivery {
   createdAt: string;
 }
 
-export interface DeadLetter extends Delivery {
-  lastError: string | null;
-  updatedAt: string;
-}
-
 export interface OutboxStats {
   byStatus: Record<string, number>;
   /** Age of the oldest delivery that is due but not taken, in ms; 0 when none waits. */
@@ -234,79 +229,24 @@ export class OutboxStore {
     return Number(row.n);
   }
 
-  async deadLetters(limit: number, destination?: Destination): Promise<DeadLetter[]> {
-    const rows = await this.db
-      .selectFrom('outbox')
-      .selectAll()
-      .where('status', '=', 'dead')
-      .$if(destination !== undefined, (qb) =>
-        qb
-          .where('adapter', '=', destination?.adapter ?? '')
-          .where('target', '=', destination?.target ?? ''),
-      )
-      .orderBy('id', 'desc')
-      .limit(limit)
-      .execute();
-    return rows.map((row) => ({
-      ...toDelivery(row),
-      lastError: row.last_error,
-      updatedAt: row.updated_at,
-    }));
-  }
-
-  /** Puts dead deliveries back in the queue (of one destination, or all); returns how many. */
-  async retryDead(destination?: Destination): Promise<number> {
-    const result = await this.db
-      .updateTable('outbox')
-      .set({ status: 'pending', attempts: 0, next_attempt_at: new Date().toISOString() })
-      .where('status', '=', 'dead')
-      .$if(destination !== undefined, (qb) =>
-        qb
-          .where('adapter', '=', destination?.adapter ?? '')
-          .where('target', '=', destination?.target ?? ''),
-      )
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows);
-  }
-
-  async getDelivery(
-    id: number,
-  ): Promise<
-    | (Delivery & { ackedBy: string | null; ackedAt: string | null; messageRef: string | null })
-    | undefined
-  > {
-    const row = await this.db
-      .selectFrom('outbox')
-      .selectAll()
-      .where('id', '=', id)
-      .executeTakeFirst();
-    return row
-      ? {
-          ...toDelivery(row),
-          ackedBy: row.acked_by,
-          ackedAt: row.acked_at,
-          messageRef: row.message_ref,
-        }
-      : undefined;
-  }
-
-  /** Records the first acknowledgement; false when someone was first already. */
-  async acknowledge(id: number, by: string, at: string): Promise<boolean> {
-    const result = await this.db
-      .updateTable('outbox')
-      .set({ acked_by: by, acked_at: at })
-      .where('id', '=', id)
-      .where('acked_by', 'is', null)
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
-  }
-
   async stats(now = new Date()): Promise<OutboxStats> {
     const rows = await this.db
       .selectFrom('outbox')
       .select((eb) => ['status', eb.fn.countAll().as('n')])
       .groupBy('status')
       .execute();
+    return {
+      byStatus: Object.fromEntries(rows.map((row) => [row.status, Number(row.n)])),
+      oldestDueMs: await this.oldestDueMs(now),
+    };
+  }
+
+  /**
+   * How long the oldest due delivery has waited, in ms (0 when none). Read from the
+   * (status, next_attempt_at) index, so readiness checks stay cheap however large the
+   * outbox grows.
+   */
+  async oldestDueMs(now = new Date()): Promise<number> {
     const oldest = await this.db
       .selectFrom('outbox')
       .select((eb) => eb.fn.min('next_attempt_at').as('at'))
@@ -314,10 +254,7 @@ export class OutboxStore {
       .where('next_attempt_at', '<=', now.toISOString())
       .executeTakeFirst();
     const at = oldest?.at ? Date.parse(String(oldest.at)) : Number.NaN;
-    return {
-      byStatus: Object.fromEntries(rows.map((row) => [row.status, Number(row.n)])),
-      oldestDueMs: Number.isNaN(at) ? 0 : Math.max(0, now.getTime() - at),
-    };
+    return Number.isNaN(at) ? 0 : Math.max(0, now.getTime() - at);
   }
 
   async countByStatus(): Promise<Record<string, number>> {
@@ -342,7 +279,7 @@ export class OutboxStore {
   }
 }
 
-function toDelivery(row: {
+export function toDelivery(row: {
   id: number;
   event_id: string;
   adapter: string;
