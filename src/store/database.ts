@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, type SqliteDatabase, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { BotError } from '../errors.js';
+import type { Logger } from '../observability/logger.js';
 import { migrateToLatest } from './migrations.js';
 import type { Database } from './schema.js';
 
@@ -19,9 +20,9 @@ export interface OpenDatabase {
  * Opens the store named by DATABASE_URL (`sqlite:<path>`, `sqlite::memory:` or
  * `postgres://…`) and migrates it to the newest schema.
  */
-export async function openDatabase(url: string): Promise<OpenDatabase> {
+export async function openDatabase(url: string, log?: Logger): Promise<OpenDatabase> {
   try {
-    return await open(url);
+    return await open(url, log);
   } catch (error) {
     const reason = (error as Error).cause instanceof Error ? (error as Error).cause : error;
     throw new BotError(
@@ -32,7 +33,7 @@ export async function openDatabase(url: string): Promise<OpenDatabase> {
   }
 }
 
-async function open(url: string): Promise<OpenDatabase> {
+async function open(url: string, log?: Logger): Promise<OpenDatabase> {
   const dialect: Dialect = url.startsWith('sqlite:') ? 'sqlite' : 'postgres';
   const db =
     dialect === 'sqlite'
@@ -40,7 +41,7 @@ async function open(url: string): Promise<OpenDatabase> {
           dialect: new SqliteDialect({ database: withStatementCache(openSqlite(url)) }),
         })
       : new Kysely<Database>({
-          dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 10 }) }),
+          dialect: new PostgresDialect({ pool: postgresPool(url, log) }),
         });
 
   await migrateToLatest(db as Kysely<unknown>, dialect);
@@ -83,4 +84,18 @@ function withStatementCache(database: SQLite.Database): SqliteDatabase {
       return statement;
     },
   };
+}
+
+/**
+ * A pool whose idle connections may be cut (a server restart, a failover) without taking the
+ * process down: pg reports that as an 'error' event, fatal when nobody listens. The pool
+ * drops the broken connection and opens a new one on the next query.
+ */
+function postgresPool(url: string, log?: Logger): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  pool.on('error', (error) => {
+    if (log) log.warn({ err: error }, 'postgres connection lost; the pool opens a new one');
+    else process.emitWarning(`PostgreSQL connection lost: ${error.message}`);
+  });
+  return pool;
 }
