@@ -1,4 +1,5 @@
 import type { NeutralMessage } from '../../src/messages/message.js';
+import { utcMinute } from '../../src/messages/utc-minute.js';
 
 const SEVERITY_TAG = { info: 'INFO', warn: 'WARN', critical: 'CRIT' } as const;
 
@@ -14,10 +15,6 @@ export function plain(text: string): string {
   return text.replace(/[\r\n\t]+/g, ' ').replace(UNSAFE, '\uFFFD');
 }
 
-function utc(iso: string): string {
-  return `${iso.slice(0, 16).replace('T', ' ')} UTC`;
-}
-
 /** JSON for a terminal: as JSON.stringify, with C1 controls and separators escaped too. */
 export function terminalJson(value: unknown): string {
   return JSON.stringify(value, null, 2).replace(
@@ -28,7 +25,7 @@ export function terminalJson(value: unknown): string {
 
 /** Renders a neutral message as a few indented lines of plain text. */
 export function renderForTerminal(message: NeutralMessage): string {
-  const when = message.time ? ` (${utc(message.time)})` : '';
+  const when = message.time ? ` (${utcMinute(message.time)})` : '';
   const lines = [`[${SEVERITY_TAG[message.severity]}] ${plain(message.title)}${when}`];
   lines.push(`  ${plain(message.summary)}`);
 
@@ -37,7 +34,7 @@ export function renderForTerminal(message: NeutralMessage): string {
     const subtitle = section.subtitle ? ` (${plain(section.subtitle)})` : '';
     lines.push(`  ${plain(section.title)}${subtitle}`);
     for (const item of section.items) {
-      const time = item.time ? `${utc(item.time)}  ` : '';
+      const time = item.time ? `${utcMinute(item.time)}  ` : '';
       lines.push(`    - ${time}${plain(item.text)}`);
     }
     if (section.omitted) lines.push(`    … and ${section.omitted} more`);

@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import type { CommandHandler, CoreHandlers } from '../../src/delivery/chat-adapter.js';
 import { message } from '../../src/messages/message.js';
+import { utcMinute } from '../../src/messages/utc-minute.js';
 import type { Logger } from '../../src/observability/logger.js';
 import { parseSlackMentions, unescapeCommandText } from './mentions.js';
 import { renderForSlack } from './render.js';
@@ -64,7 +65,7 @@ export function bindSlashCommand(app: App, handlers: CoreHandlers, log: Logger):
       await respond({
         response_type: 'ephemeral',
         replace_original: false,
-        text: `Already acknowledged by ${result.by} at ${result.at?.slice(0, 16).replace('T', ' ')} UTC.`,
+        text: `Already acknowledged by ${result.by} at ${utcMinute(result.at ?? '')}.`,
       });
     }
   });

@@ -1,3 +1,5 @@
+import { utcMinute } from '../../src/messages/utc-minute.js';
+
 /**
  * Escapes text for Slack mrkdwn: `&`, `<` and `>` only, as Slack asks, so that no event field
  * can become a mention (`<!channel>`, `<@U…>`) or a link (`<https://x|y>`).
@@ -9,9 +11,5 @@ export function escapeMrkdwn(text: string): string {
 /** A `<!date^…>` token: Slack shows it in each reader's zone, or the UTC fallback. */
 export function slackDate(iso: string, format = '{date_short_pretty} at {time}'): string {
   const seconds = Math.floor(Date.parse(iso) / 1000);
-  return `<!date^${seconds}^${format}|${utcFallback(iso)}>`;
-}
-
-export function utcFallback(iso: string): string {
-  return `${iso.slice(0, 16).replace('T', ' ')} UTC`;
+  return `<!date^${seconds}^${format}|${utcMinute(iso)}>`;
 }

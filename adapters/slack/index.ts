@@ -1,5 +1,6 @@
 import { App, ExpressReceiver } from '@slack/bolt';
 import type { Router } from 'express';
+import type { Config } from '../../src/config/load-config.js';
 import type { ChatAdapter, CoreHandlers } from '../../src/delivery/chat-adapter.js';
 import type { Destination } from '../../src/delivery/destination.js';
 import { BotError } from '../../src/errors.js';
@@ -10,15 +11,8 @@ import { bindSlashCommand } from './commands.js';
 import { toDeliveryError } from './delivery-errors.js';
 import { renderForSlack } from './render.js';
 
-export interface SlackSettings {
-  botToken: string;
-  signingSecret?: string;
-  appToken?: string;
-  defaultChannel?: string;
-  apiUrl?: string;
-  /** Messages per second per channel; Slack allows about one, with short bursts. */
-  pacePerSecond?: number;
-}
+/** The adapter's part of the settings, as the config loader reads it. */
+export type SlackSettings = NonNullable<Config['slack']>;
 
 const DEFAULT_API_URL = 'https://slack.com/api/';
 

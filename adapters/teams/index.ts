@@ -6,6 +6,7 @@ import {
   type TurnContext,
 } from 'botbuilder';
 import express, { type Router } from 'express';
+import type { Config } from '../../src/config/load-config.js';
 import type { ChatAdapter, CoreHandlers } from '../../src/delivery/chat-adapter.js';
 import type { Destination } from '../../src/delivery/destination.js';
 import type { NeutralMessage } from '../../src/messages/message.js';
@@ -19,16 +20,8 @@ import { conversationOf, toReference } from './conversation-reference.js';
 import { isGone, toDeliveryError } from './delivery-errors.js';
 import { cardSummary, renderCard } from './render.js';
 
-export interface TeamsSettings {
-  appId?: string;
-  appPassword?: string;
-  appType: 'SingleTenant' | 'MultiTenant' | 'UserAssignedMSI';
-  tenantId?: string;
-  local: boolean;
-  allowedTenants: string[];
-  /** Messages per second per conversation: Teams allows 7 a second and 60 per 30 seconds. */
-  pacePerSecond?: number;
-}
+/** The adapter's part of the settings, as the config loader reads it. */
+export type TeamsSettings = NonNullable<Config['teams']>;
 
 const PLATFORM = 'teams';
 

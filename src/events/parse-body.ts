@@ -61,6 +61,7 @@ export function parseRecords(text: string): unknown[] {
   if (value !== null && typeof value === 'object') return [value];
   throw new BotError(
     'body_not_records',
-    `body is JSON ${value === null ? 'null' : typeof value}: expected an array of records or one record`,
+    `body is JSON ${value === null ? 'null' : typeof value}: ` +
+      'expected an array of records or one record',
   );
 }
