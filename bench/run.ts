@@ -176,7 +176,8 @@ async function recentLatency(): Promise<{
   const raw = new SQLite(file);
   raw.pragma('synchronous = OFF');
   const insert = raw.prepare(
-    'insert into events (id, type_id, occurred_at, severity, alert, org_id, org_name, payload, received_at) values (?,?,?,?,?,?,?,?,?)',
+    `insert into events (id, type_id, occurred_at, severity, alert, org_id, org_name, payload,
+      received_at) values (?,?,?,?,?,?,?,?,?)`,
   );
   const types = [41, 46, 1, 2, 3, 5, 8, 9, 18, 30];
   const end = Date.parse('2026-12-03T12:00:00Z');
@@ -241,7 +242,8 @@ async function main(): Promise<void> {
   const events = BODIES * BODY_RECORDS;
   process.stdout.write(
     `machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}\n` +
-      `ingest: ${BODIES - WARMUP} bodies of ${BODY_RECORDS} events after ${WARMUP} warm-up bodies; ` +
+      `ingest: ${BODIES - WARMUP} bodies of ${BODY_RECORDS} events ` +
+      `after ${WARMUP} warm-up bodies; ` +
       `${events} events in all\n\n`,
   );
 

@@ -14,7 +14,8 @@ import { RecentStore } from '../store/recent-store.js';
 
 const USAGE = `Usage:
   emnify-bot serve
-  emnify-bot recent [deleted|verified] [--org <name or id>] [--since <24h|7d|ISO date>] [--limit <n>] [--json]
+  emnify-bot recent [deleted|verified] [--org <name or id>] [--since <24h|7d|ISO date>]
+                    [--limit <n>] [--json]
   emnify-bot replay <file.json>
   emnify-bot poll --once`;
 

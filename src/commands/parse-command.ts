@@ -98,7 +98,9 @@ function parseRecent(words: string[], now: Date): ParseResult {
   if (!since) {
     return {
       ok: false,
-      problem: `--since takes a duration like 24h or 7d, or a date like 2026-11-03; not "${sinceLabel}".`,
+      problem:
+        '--since takes a duration like 24h or 7d, or a date like 2026-11-03; ' +
+        `not "${sinceLabel}".`,
     };
   }
 

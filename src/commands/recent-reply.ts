@@ -112,7 +112,8 @@ export function recentMessage(command: RecentCommand, report: RecentReport): Neu
       notes: [
         Date.now() - Date.parse(command.since) < 29 * 86_400_000
           ? 'Try a longer window, e.g. --since 30d.'
-          : 'emnify keeps events for 30 days; older ones reach the bot only if it stored them then.',
+          : 'emnify keeps events for 30 days; older ones reach the bot only if it ' +
+            'stored them then.',
       ],
     });
   }

@@ -104,7 +104,8 @@ export function helpMessage(problem?: string): NeutralMessage {
 function ambiguousMessage(text: string, candidates: Array<{ id: string; name?: string }>) {
   return message({
     title: 'Which organisation?',
-    summary: `"${text}" matches ${candidates.length} organisations; name one of them or use its id.`,
+    summary:
+      `"${text}" matches ${candidates.length} organisations; ` + 'name one of them or use its id.',
     sections: [
       {
         title: 'Candidates',

@@ -1,4 +1,5 @@
 import type { NeutralMessage } from '../messages/message.js';
+import { utcMinute } from '../messages/utc-minute.js';
 import type { DestinationStore } from '../store/destination-store.js';
 import type { Destination } from './destination.js';
 
@@ -16,8 +17,8 @@ export async function addOncall(
   const state = await destinations.get(destination);
   if (!state?.oncall) return;
   if (acked?.by) {
-    const when = acked.at?.slice(0, 16).replace('T', ' ');
-    message.notes.push(`Acknowledged by ${acked.by} at ${when} UTC.`);
+    const when = acked.at ? utcMinute(acked.at) : 'an unknown time';
+    message.notes.push(`Acknowledged by ${acked.by} at ${when}.`);
     return;
   }
   message.mention = state.oncall;

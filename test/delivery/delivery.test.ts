@@ -3,7 +3,7 @@ import { FakeSlackApi } from '../fakes/fake-slack-api.js';
 import { mrkdwnTexts } from '../helpers/block-kit.js';
 import { deletionEvent, eventIdsIn } from '../helpers/events.js';
 import { fixtureText } from '../helpers/fixtures.js';
-import { slackSignature, slashCommandBody } from '../helpers/slack-signing.js';
+import { postSignedToSlack, slashCommandBody } from '../helpers/slack-signing.js';
 import { eventually, startTestBot, type TestBot } from '../helpers/test-bot.js';
 
 const SECRET = 'delivery-secret';
@@ -36,18 +36,8 @@ async function command(text: string, channel: string, user = 'U0ADMIN') {
     slashCommandBody(text, `${slack.url}/respond/${channel}`, channel),
   );
   params.set('user_id', user);
-  const body = params.toString();
-  const timestamp = Math.floor(Date.now() / 1000);
   const before = slack.responses.length;
-  await fetch(`${bot.url}/slack/events`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      'x-slack-request-timestamp': String(timestamp),
-      'x-slack-signature': slackSignature(SECRET, timestamp, body),
-    },
-    body,
-  });
+  await postSignedToSlack(bot.url, SECRET, params.toString());
   await eventually(() => expect(slack.responses.length).toBe(before + 1));
   const reply = slack.responses[before]?.body ?? {};
   return [String(reply.text), ...mrkdwnTexts(reply)].join('\n');
@@ -258,15 +248,6 @@ async function click(value: string, user: string) {
     actions: [{ type: 'button', action_id: 'ack', block_id: 'b', value, action_ts: '1' }],
   };
   const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
-  const timestamp = Math.floor(Date.now() / 1000);
-  const response = await fetch(`${bot.url}/slack/events`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      'x-slack-request-timestamp': String(timestamp),
-      'x-slack-signature': slackSignature(SECRET, timestamp, body),
-    },
-    body,
-  });
+  const response = await postSignedToSlack(bot.url, SECRET, body);
   expect(response.status).toBe(200);
 }

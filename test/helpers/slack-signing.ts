@@ -23,3 +23,22 @@ export function slashCommandBody(text: string, responseUrl: string, channel = 'C
     trigger_id: '1.2.3',
   }).toString();
 }
+
+/** POSTs a form body to the bot's /slack/events, signed as Slack signs it. */
+export function postSignedToSlack(
+  botUrl: string,
+  secret: string,
+  body: string,
+  ageSeconds = 0,
+): Promise<Response> {
+  const timestamp = Math.floor(Date.now() / 1000) - ageSeconds;
+  return fetch(`${botUrl}/slack/events`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-slack-request-timestamp': String(timestamp),
+      'x-slack-signature': slackSignature(secret, timestamp, body),
+    },
+    body,
+  });
+}

@@ -7,7 +7,11 @@ import { OutboxStore } from '../../../src/store/outbox-store.js';
 import { FakeSlackApi } from '../../fakes/fake-slack-api.js';
 import { blockKitProblems, mrkdwnTexts } from '../../helpers/block-kit.js';
 import { fixtureText } from '../../helpers/fixtures.js';
-import { slackSignature, slashCommandBody } from '../../helpers/slack-signing.js';
+import {
+  postSignedToSlack,
+  slackSignature,
+  slashCommandBody,
+} from '../../helpers/slack-signing.js';
 import { eventually, startTestBot, type TestBot, tempDatabaseUrl } from '../../helpers/test-bot.js';
 
 const SECRET = 'test-signing-secret';
@@ -42,16 +46,7 @@ function postSample() {
 
 function slashCommand(text: string, sign: { secret?: string; ageSeconds?: number } = {}) {
   const body = slashCommandBody(text, `${slack.url}/respond/1`);
-  const timestamp = Math.floor(Date.now() / 1000) - (sign.ageSeconds ?? 0);
-  return fetch(`${bot.url}/slack/events`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      'x-slack-request-timestamp': String(timestamp),
-      'x-slack-signature': slackSignature(sign.secret ?? SECRET, timestamp, body),
-    },
-    body,
-  });
+  return postSignedToSlack(bot.url, sign.secret ?? SECRET, body, sign.ageSeconds);
 }
 
 describe('Slack notifications', () => {
